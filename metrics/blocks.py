@@ -1,0 +1,152 @@
+"""Blocks: one aggregate query per fact, producing base measures per (period, group).
+
+Each block returns SELECT _p, <group keys>, <base measures> … GROUP BY; the compiler runs
+only the blocks its metrics need and joins them on the group keys. "Sales" below means a
+sales line with qty > 0 (a SKU with only returns did not sell).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from metrics.ageing import ageing_block
+from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
+from metrics.sqlfuncs import days_between
+
+
+def sales_block(ctx: CompileContext) -> sa.Select:
+    s, sku, p = ctx.rel("sales"), ctx.rel("sku"), ctx.periods_cte
+    base = s.join(p, s.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
+        sku, sku.c.sku_id == s.c.sku_id)
+    return ctx.grouped(
+        base, p.c._p, s.c.sku_id, s.c.location_id,
+        {
+            "cogs_sum": sa.func.sum(ctx.sales_cost(s, sku)),
+            "revenue_sum": sa.func.sum(s.c.revenue),
+            "units_sold_sum": sa.func.sum(s.c.qty),
+            "skus_sold": sa.func.count(sa.distinct(sa.case((s.c.qty > 0, s.c.sku_id)))),
+        },
+        SALES, fact=s, sku=sku, where=(ctx.in_query_dates(s.c.date),),
+    )
+
+
+def receipts_block(ctx: CompileContext) -> sa.Select:
+    r, sku, p = ctx.rel("receipts"), ctx.rel("sku"), ctx.periods_cte
+    base = r.join(p, r.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
+        sku, sku.c.sku_id == r.c.sku_id)
+    return ctx.grouped(
+        base, p.c._p, r.c.sku_id, r.c.location_id,
+        {"received_units_sum": sa.func.sum(r.c.qty),
+         "received_cost_sum": sa.func.sum(ctx.receipt_cost(r, sku))},
+        RECEIPTS, fact=r, sku=sku, where=(ctx.in_query_dates(r.c.date),),
+    )
+
+
+def stock_period_block(ctx: CompileContext) -> sa.Select:
+    """Sums over every snapshot row inside the period: the numerator of the average
+    inventory (divided later by the source's snapshot count), SKUs with stock, and
+    stocked (sku-location, date) pairs for the stockout rate."""
+    i, sku, p = ctx.rel("inventory"), ctx.rel("sku"), ctx.periods_cte
+    base = i.join(p, i.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
+        sku, sku.c.sku_id == i.c.sku_id)
+    stocked = i.c.on_hand_qty > 0
+    return ctx.grouped(
+        base, p.c._p, i.c.sku_id, i.c.location_id,
+        {
+            "inventory_value_sum": sa.func.sum(ctx.stock_value(i, sku)),
+            "skus_stocked": sa.func.count(sa.distinct(sa.case((stocked, i.c.sku_id)))),
+            "stocked_pairs_dates": sa.func.sum(sa.case((stocked, 1), else_=0)),
+        },
+        STOCK, sku=sku, where=(ctx.in_query_dates(i.c.date),),
+    )
+
+
+def _at_snapshot(ctx: CompileContext, column: str) -> tuple[sa.FromClause, sa.FromClause,
+                                                            sa.FromClause, sa.FromClause]:
+    """Inventory rows of the snapshot named by `column` of the period-snapshots CTE."""
+    i, sku, ps = ctx.rel("inventory"), ctx.rel("sku"), ctx.snapshots_cte
+    base = i.join(ps, i.c.date == ps.c[column]).outerjoin(sku, sku.c.sku_id == i.c.sku_id)
+    return base, i, sku, ps
+
+
+def stock_asof_block(ctx: CompileContext) -> sa.Select:
+    base, i, sku, ps = _at_snapshot(ctx, "snap_asof")
+    return ctx.grouped(
+        base, ps.c._p, i.c.sku_id, i.c.location_id,
+        {"asof_value": sa.func.sum(ctx.stock_value(i, sku)),
+         "asof_units": sa.func.sum(i.c.on_hand_qty)},
+        STOCK, sku=sku,
+    )
+
+
+def dead_stock_block(ctx: CompileContext) -> sa.Select:
+    """Value at as-of of sku-locations with stock and no sale (any channel) in the N days
+    ending at as-of; the sales window may reach back before the period's start."""
+    s, p = ctx.rel("sales"), ctx.periods_cte
+    recent = (
+        sa.select(p.c._p, s.c.sku_id, s.c.location_id)
+        .select_from(s.join(p, s.c.date.between(p.c.dead_from, p.c.as_of)))
+        .where(s.c.qty > 0)
+        .distinct()
+        .cte("recent_sales")
+    )
+    base, i, sku, ps = _at_snapshot(ctx, "snap_asof")
+    base = base.outerjoin(recent, sa.and_(recent.c._p == ps.c._p,
+                                          recent.c.sku_id == i.c.sku_id,
+                                          recent.c.location_id == i.c.location_id))
+    dead = sa.and_(i.c.on_hand_qty > 0, recent.c.sku_id.is_(None))
+    return ctx.grouped(
+        base, ps.c._p, i.c.sku_id, i.c.location_id,
+        {"dead_value": sa.func.sum(sa.case((dead, ctx.stock_value(i, sku)), else_=0))},
+        STOCK, sku=sku,
+    )
+
+
+def stock_open_block(ctx: CompileContext) -> sa.Select:
+    base, i, sku, ps = _at_snapshot(ctx, "snap_open")
+    return ctx.grouped(base, ps.c._p, i.c.sku_id, i.c.location_id,
+                       {"opening_units": sa.func.sum(i.c.on_hand_qty)}, STOCK, sku=sku)
+
+
+def last_sale_block(ctx: CompileContext) -> sa.Select:
+    """Days from each group's latest sale (any time up to as-of) to as-of."""
+    s, p = ctx.rel("sales"), ctx.periods_cte
+    base = s.join(p, s.c.date <= p.c.as_of)
+    return ctx.grouped(
+        base, p.c._p, s.c.sku_id, s.c.location_id,
+        {"days_since_sale": sa.func.min(days_between(p.c.as_of, s.c.date))},
+        SALES, fact=s, where=(s.c.qty > 0,),
+    )
+
+
+def active_block(ctx: CompileContext) -> sa.Select:
+    """Sku-locations active in the period: stock on some snapshot, or a sale."""
+    i, s, p = ctx.rel("inventory"), ctx.rel("sales"), ctx.periods_cte
+    stocked = (
+        sa.select(p.c._p, i.c.sku_id, i.c.location_id)
+        .select_from(i.join(p, i.c.date.between(p.c.p_start, p.c.p_end)))
+        .where(i.c.on_hand_qty > 0, ctx.in_query_dates(i.c.date))
+    )
+    sold = (
+        sa.select(p.c._p, s.c.sku_id, s.c.location_id)
+        .select_from(s.join(p, s.c.date.between(p.c.p_start, p.c.p_end)))
+        .where(s.c.qty > 0, ctx.in_query_dates(s.c.date))
+    )
+    active = sa.union(stocked, sold).cte("active_pairs")
+    return ctx.grouped(active, active.c._p, active.c.sku_id, active.c.location_id,
+                       {"active_pairs": sa.func.count()}, STOCK)
+
+
+BLOCKS: dict[str, Callable[[CompileContext], sa.Select]] = {
+    "sales": sales_block,
+    "receipts": receipts_block,
+    "stock_period": stock_period_block,
+    "stock_asof": stock_asof_block,
+    "dead_stock": dead_stock_block,
+    "stock_open": stock_open_block,
+    "active": active_block,
+    "last_sale": last_sale_block,
+    "ageing": ageing_block,
+}
