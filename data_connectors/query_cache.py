@@ -1,0 +1,190 @@
+"""Query results cached by (source, data version, query), and what to do when a source
+stops answering.
+
+- A result is cached under the source's data version, so an import (which writes a new
+  version) makes every older result unreachable at once; sources without a version (a
+  company database) rely on the TTL.
+- The backend is flask-caching's: in-process by default, Redis when configured, so many
+  wall screens and server workers share one computation.
+- The last good result of every query is also kept, longer. When the source fails (down,
+  refusing, too slow), that result is served with `attrs["stale_since"]` = when it was
+  read, and the source is left alone for a while (back-off: 2, 4, 8 … 60 s) instead of
+  every request waiting for its timeout. The first success after that ends the incident.
+- One log line per incident (and one when it ends), not per request: the line is written
+  by whichever process registers the incident first in the shared cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from flask_caching.backends import BaseCache, RedisCache, SimpleCache
+
+from data_connectors.db_errors import describe_db_error
+from data_connectors.source import Source, SourceError
+from metrics.query import MetricQuery
+from metrics.runner import run_query
+from metrics.scope import apply_scope
+
+log = logging.getLogger("stocklens.sources")
+PREFIX = "stocklens:"
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    ttl_s: int = 300  # fresh results
+    version_ttl_s: float = 5.0  # how long a process trusts the data version it read
+    last_good_ttl_s: int = 7 * 24 * 3600  # what outages fall back on
+    max_backoff_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    ok: bool
+    since: datetime | None = None  # start of the current incident
+    message: str | None = None
+
+
+@dataclass
+class _Incident:
+    since: float
+    failures: int
+    next_try: float
+    message: str
+
+
+def make_backend(redis_url: str | None, ttl_s: int) -> BaseCache:
+    """Redis when a URL is given (shared by processes), else this process's memory."""
+    if redis_url:
+        import redis
+
+        return RedisCache(host=redis.Redis.from_url(redis_url), default_timeout=ttl_s,
+                          key_prefix=PREFIX)
+    return SimpleCache(threshold=2000, default_timeout=ttl_s)
+
+
+class QueryCache:
+    def __init__(self, backend: BaseCache, policy: CachePolicy | None = None,
+                 clock: Callable[[], float] = time.time,
+                 runner: Callable[[Source, MetricQuery], pd.DataFrame] = run_query) -> None:
+        self.backend = backend
+        self.policy = policy or CachePolicy()
+        self.clock = clock
+        self.runner = runner
+        self._versions: dict[str, tuple[str | None, float]] = {}
+        self._incidents: dict[str, _Incident] = {}
+        self._lock = threading.Lock()
+        self._backend_down = False
+
+    # ---- the one entry point ------------------------------------------------------------
+    def run(self, source: Source, query: MetricQuery) -> pd.DataFrame:
+        query = apply_scope(query)  # before the key: users with other scopes never share
+        name, digest = source.name, hashlib.sha1(query.cache_key().encode()).hexdigest()
+        last_key = f"last:{name}:{digest}"
+        incident = self._incidents.get(name)
+        if incident is not None and self.clock() < incident.next_try:
+            return self._stale(last_key, incident.message)
+        try:
+            key = f"q:{name}:{self.version(source)}:{digest}"
+            frame = self._get(key)
+            if frame is None:
+                frame = self.runner(source, query)
+                self._set(key, frame, self.policy.ttl_s)
+                self._set(last_key, {"frame": frame, "read_at": self.clock()},
+                          self.policy.last_good_ttl_s)
+        except SourceError as exc:
+            self._failed(name, str(exc))
+            return self._stale(last_key, str(exc))
+        self._recovered(name)
+        return frame.copy()
+
+    def status(self, name: str) -> SourceStatus:
+        incident = self._incidents.get(name)
+        if incident is None:
+            return SourceStatus(True)
+        return SourceStatus(False, datetime.fromtimestamp(incident.since, UTC), incident.message)
+
+    def invalidate(self, name: str) -> None:
+        """Forget the data version read for `name` (an import just wrote a new one)."""
+        with self._lock:
+            self._versions.pop(name, None)
+
+    # ---- data version ----------------------------------------------------------------------
+    def version(self, source: Source) -> str:
+        """The source's data version, read at most every version_ttl_s seconds."""
+        now = self.clock()
+        known = self._versions.get(source.name)
+        if known is not None and now - known[1] < self.policy.version_ttl_s:
+            return known[0] or "unversioned"
+        try:
+            version = source.data_version()
+        except sa.exc.DBAPIError as exc:
+            raise SourceError(describe_db_error(exc, source.engine.url)) from exc
+        with self._lock:
+            self._versions[source.name] = (version, now)
+        return version or "unversioned"
+
+    # ---- outages -------------------------------------------------------------------------
+    def _stale(self, last_key: str, message: str) -> pd.DataFrame:
+        last = self._get(last_key)
+        if last is None:
+            raise SourceError(message)
+        frame = last["frame"].copy()
+        frame.attrs["stale_since"] = datetime.fromtimestamp(last["read_at"], UTC)
+        return frame
+
+    def _failed(self, name: str, message: str) -> None:
+        now = self.clock()
+        with self._lock:
+            incident = self._incidents.get(name)
+            failures = incident.failures + 1 if incident else 1
+            delay = min(self.policy.max_backoff_s, 2.0 ** min(failures, 6))
+            self._incidents[name] = _Incident(incident.since if incident else now, failures,
+                                              now + delay, message)
+            self._versions.pop(name, None)
+        if incident is None and self._add(f"incident:{name}", now):
+            log.warning("source %s is failing: %s; serving the last good values and "
+                        "retrying with back-off", name, message)
+
+    def _recovered(self, name: str) -> None:
+        if name not in self._incidents:
+            return
+        with self._lock:
+            incident = self._incidents.pop(name, None)
+        if incident is not None and self._delete(f"incident:{name}"):
+            log.warning("source %s is answering again after %.0f s", name,
+                        self.clock() - incident.since)
+
+    # ---- a backend that may itself be down ---------------------------------------------------
+    def _guard(self, action: Callable[[], object], default: object) -> object:
+        """A cache that fails (Redis down) degrades to no cache, logged once."""
+        try:
+            result = action()
+        except Exception as exc:  # any backend failure: carry on uncached
+            if not self._backend_down:
+                self._backend_down = True
+                log.warning("query cache unavailable (%s); answering without it", exc)
+            return default
+        self._backend_down = False
+        return result
+
+    def _get(self, key: str) -> object:
+        return self._guard(lambda: self.backend.get(key), None)
+
+    def _set(self, key: str, value: object, ttl: int) -> None:
+        self._guard(lambda: self.backend.set(key, value, timeout=ttl), None)
+
+    def _add(self, key: str, value: object) -> bool:
+        return bool(self._guard(lambda: self.backend.add(
+            key, value, timeout=int(self.policy.last_good_ttl_s)), True))
+
+    def _delete(self, key: str) -> bool:
+        return bool(self._guard(lambda: self.backend.delete(key), True))

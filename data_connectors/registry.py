@@ -1,0 +1,123 @@
+"""The named sources a server answers from, opened on first use, and their health.
+
+Sources come from the config file (or one --db/--url); each is opened lazily so a source
+that is down does not stop the others, and a failed open is retried on the next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from data_connectors.config import AppConfig, CacheConfig, SourceConfig
+from data_connectors.open_source import open_configured
+from data_connectors.source import Source, SourceError
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """What the settings page shows for one source."""
+
+    name: str
+    label: str
+    url: str  # password masked
+    reachable: bool
+    error: str | None = None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    first_date: date | None = None
+    last_date: date | None = None
+    latest_snapshot: date | None = None
+    data_version: str | None = None
+
+
+class SourceRegistry:
+    def __init__(self, configs: dict[str, SourceConfig], default: str,
+                 cache: CacheConfig | None = None) -> None:
+        if default not in configs:
+            raise SourceError(f"default source {default!r} is not configured")
+        self.configs = dict(configs)
+        self.default = default
+        self.cache = cache or CacheConfig.from_env()
+        self._open: dict[str, Source] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: AppConfig) -> SourceRegistry:
+        return cls(config.sources, config.default_source, config.cache)
+
+    @classmethod
+    def of_source(cls, source: Source) -> SourceRegistry:
+        """A registry around one already-open source (a --db file, tests)."""
+        registry = cls({source.name: SourceConfig(source.name, str(source.engine.url))},
+                       source.name)
+        registry._open[source.name] = source
+        return registry
+
+    def add(self, config: SourceConfig) -> None:
+        """Register a source created while serving (an upload into a new database)."""
+        with self._lock:
+            self.configs[config.name] = config
+
+    def duckdb_path(self, name: str) -> Path | None:
+        """The file of a DuckDB source without a mapping (a possible import target)."""
+        cfg = self.configs[name]
+        url = sa.engine.make_url(cfg.url)
+        if url.get_backend_name() == "duckdb" and cfg.mapping is None and url.database:
+            return Path(url.database)
+        return None
+
+    def names(self) -> list[str]:
+        return list(self.configs)
+
+    def label(self, name: str) -> str:
+        return self.configs[name].label or name
+
+    def get(self, name: str | None = None) -> Source:
+        name = name or self.default
+        if name not in self.configs:
+            raise SourceError(f"unknown source {name!r}; configured: {', '.join(self.configs)}")
+        with self._lock:
+            if name not in self._open:
+                self._open[name] = open_configured(self.configs[name])
+            return self._open[name]
+
+    def release(self, name: str) -> None:
+        """Close a source's connections (before an import rewrites its file); the next
+        `get` opens it again and sees the new data."""
+        with self._lock:
+            source = self._open.pop(name, None)
+        if source is not None:
+            source.dispose()
+
+    def dispose(self) -> None:
+        for name in list(self._open):
+            self.release(name)
+
+    def health(self, name: str) -> SourceHealth:
+        cfg = self.configs[name]
+        base = {"name": name, "label": self.label(name), "url": cfg.safe_url}
+        try:
+            source = self.get(name)
+            counts = source.row_counts()
+            first, last = source.date_range()
+            latest = source.latest_snapshot()
+            version = source.data_version()
+        except (SourceError, sa.exc.DBAPIError) as exc:
+            message = str(exc) if isinstance(exc, SourceError) else \
+                str(exc.orig).strip().splitlines()[0]
+            return SourceHealth(**base, reachable=False, error=message)
+        return SourceHealth(**base, reachable=True, row_counts=counts, first_date=first,
+                            last_date=last, latest_snapshot=latest, data_version=version)
+
+
+
+
+def add_imported_databases(registry: SourceRegistry, folder: Path) -> None:
+    """Databases created by the upload page in earlier runs become sources again."""
+    for path in sorted(folder.glob("*.duckdb")):
+        if path.stem not in registry.configs:
+            registry.add(SourceConfig(path.stem, f"duckdb:///{path}"))

@@ -1,0 +1,141 @@
+"""A Source: a database engine plus one relation per canonical entity.
+
+The metrics layer sees only the relations, each exposing the canonical column names
+(metrics/model.py), whatever the user's tables are called; a column the source lacks is a
+typed NULL so DESIGN.md's defaults (cost = qty × unit_cost, …) apply in one place, the
+compiler. How the relations are built from a user's schema is the connector's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from data_connectors.meta import META_TABLE
+from metrics.model import ENTITIES, Entity, canonical_table
+
+
+class SourceError(RuntimeError):
+    """The source cannot be opened or read; the message is meant for the user."""
+
+
+@dataclass
+class Source:
+    name: str
+    engine: sa.Engine
+    relations: dict[str, sa.FromClause]
+    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity → absent columns
+
+    def relation(self, entity: str) -> sa.FromClause:
+        return self.relations[entity]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def data_version(self) -> str | None:
+        """The version written by the last import/demo build, if the source records one."""
+        if not sa.inspect(self.engine).has_table(META_TABLE):
+            return None
+        meta = sa.table(META_TABLE, sa.column("key"), sa.column("value"))
+        with self.engine.connect() as con:
+            return con.execute(
+                sa.select(meta.c.value).where(meta.c.key == "data_version")
+            ).scalar_one_or_none()
+
+    def date_range(self) -> tuple[object, object]:
+        """First and last date found in any fact (for presets and CLI defaults)."""
+        parts = [
+            sa.select(sa.func.min(self.relation(f).c.date).label("lo"),
+                      sa.func.max(self.relation(f).c.date).label("hi"))
+            for f in ("sales", "receipts", "inventory")
+        ]
+        u = sa.union_all(*parts).subquery()
+        with self.engine.connect() as con:
+            row = con.execute(sa.select(sa.func.min(u.c.lo), sa.func.max(u.c.hi))).one()
+        return row[0], row[1]
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per canonical entity, in one statement (for the settings page)."""
+        counts = [sa.select(sa.func.count()).select_from(self.relation(e)).scalar_subquery()
+                  .label(e) for e in ENTITIES]
+        with self.engine.connect() as con:
+            row = con.execute(sa.select(*counts)).one()
+        return {e: int(row[i]) for i, e in enumerate(ENTITIES)}
+
+    def latest_snapshot(self) -> object:
+        inv = self.relation("inventory")
+        with self.engine.connect() as con:
+            return con.execute(sa.select(sa.func.max(inv.c.date))).scalar()
+
+    def distinct_values(self, entity: str, column: str) -> list[str]:
+        """Sorted distinct non-null values of a dimension attribute (for filter choices)."""
+        rel = self.relation(entity)
+        with self.engine.connect() as con:
+            rows = con.execute(
+                sa.select(rel.c[column]).where(rel.c[column].is_not(None)).distinct()
+            ).scalars()
+            return sorted(str(v) for v in rows)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def canonical_relation(entity: Entity, present: set[str]) -> sa.FromClause:
+    """The entity's table if it has every canonical column, else a view padding the absent
+    optional columns with typed NULLs (so `relation.c.cost` exists and is NULL)."""
+    table = canonical_table(entity)
+    if all(c in present for c in entity.column_names):
+        return table
+    cols = [
+        table.c[c.name] if c.name in present else sa.cast(sa.null(), c.sql_type()).label(c.name)
+        for c in entity.columns
+    ]
+    query = sa.select(*cols)
+    if not present:  # the table itself is absent: an empty relation of the right shape
+        query = sa.select(*[sa.cast(sa.null(), c.sql_type()).label(c.name)
+                            for c in entity.columns]).where(sa.false())
+    return query.subquery(entity.name)
+
+
+def relations_for_engine(
+    engine: sa.Engine, only: set[str] | None = None,
+) -> tuple[dict[str, sa.FromClause], dict[str, tuple[str, ...]]]:
+    """Canonical relations of a database whose tables already carry canonical names
+    (all entities, or those in `only`)."""
+    inspector = sa.inspect(engine)
+    tables = set(inspector.get_table_names())
+    relations, missing = {}, {}
+    for name, entity in ENTITIES.items():
+        if only is not None and name not in only:
+            continue
+        present = ({c["name"].lower() for c in inspector.get_columns(name)}
+                   if name in tables else set())
+        absent_required = [c for c in entity.required if c not in present]
+        if present and absent_required:
+            raise SourceError(
+                f"table {name!r} lacks required column(s): {', '.join(absent_required)}"
+            )
+        relations[name] = canonical_relation(entity, present)
+        missing[name] = tuple(c for c in entity.column_names if c not in present)
+    return relations, missing
+
+
+def open_duckdb(path: Path | str, read_only: bool = True) -> Source:
+    """Open a canonical DuckDB file (the demo, or the result of `app.py import`)."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(f"database file not found or not readable: {path} "
+                          f"(duckdb:///{path})")
+    engine = sa.create_engine(
+        f"duckdb:///{path}", connect_args={"read_only": read_only},
+        poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4,
+    )
+    try:
+        relations, missing = relations_for_engine(engine)
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
+        raise SourceError(f"cannot open {path}: {exc.orig}") from exc
+    return Source(path.stem, engine, relations, missing)
