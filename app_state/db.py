@@ -1,0 +1,106 @@
+"""The app-state database: one SQLite file, one MetaData, tables created on first use.
+
+Each area of state (thresholds, later saved views, boards, users) declares its tables on
+`metadata` and takes connections from `state_engine()`. Several server processes may
+share the file (gunicorn workers), so WAL mode lets readers go on while one writes, and
+`bump_version`/`read_version` give every area a change counter: a reader compares one
+integer instead of reloading its rows on every request.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from data_connectors import paths
+
+STATE_DB_ENV = "STOCKLENS_STATE_DB"
+STATE_FILE_NAME = "stocklens-state.sqlite"
+BUSY_TIMEOUT_S = 10.0  # a writer in another process holds the lock for milliseconds
+
+metadata = MetaData()
+
+versions = Table(
+    "state_versions", metadata,
+    Column("area", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+_lock = threading.Lock()
+_current: dict[str, object] = {}  # "path", "engine", "created" (table names made so far)
+
+
+def state_path() -> Path:
+    """$STOCKLENS_STATE_DB, else stocklens-state.sqlite in the data folder (read on every
+    call, so tests and tools can point it elsewhere)."""
+    explicit = os.environ.get(STATE_DB_ENV)
+    return Path(explicit) if explicit else paths.DATA_DIR / STATE_FILE_NAME
+
+
+def _on_connect(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _open(path: Path) -> Engine:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def state_engine() -> Engine:
+    """The engine of the state database, with every declared table created.
+
+    One engine per process for the current path; a changed path (tests) opens a new one
+    and disposes the old.
+    """
+    path = state_path().absolute()
+    with _lock:
+        if _current.get("path") != path:
+            old = _current.get("engine")
+            _current.update(path=path, engine=_open(path), created=frozenset())
+            if isinstance(old, Engine):
+                old.dispose()
+        engine: Engine = _current["engine"]  # type: ignore[assignment]
+        if set(metadata.tables) - _current["created"]:  # type: ignore[operator]
+            ensure_schema(engine)
+            _current["created"] = frozenset(metadata.tables)
+        return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the tables declared so far that the file does not have yet."""
+    metadata.create_all(engine, checkfirst=True)
+
+
+def bump_version(conn: Connection, area: str) -> None:
+    """Count one change of `area`, inside the writer's transaction (so a reader never
+    sees the new counter without the new rows)."""
+    stmt = sqlite_insert(versions).values(area=area, version=1)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[versions.c.area],
+                                            set_={"version": versions.c.version + 1}))
+
+
+def read_version(conn: Connection, area: str) -> int:
+    """The change counter of `area` (0 before its first change)."""
+    found = conn.execute(select(versions.c.version).where(versions.c.area == area)).scalar()
+    return int(found or 0)
