@@ -1,0 +1,45 @@
+"""The `app.py` command line (DESIGN.md, "Command-line contract").
+
+Every failure a user can cause ends as one line on stderr and a non-zero exit code; a
+traceback means a bug in StockLens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli import check_cmd, data_cmds, query_cmd, serve_cmd, users_cmd
+from cli.args import UsageError
+from data_connectors.source import SourceError
+from metrics.errors import QueryError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py",
+        description="StockLens: inventory analytics (turnover, sell-through, ageing, dead "
+                    "stock). Without a command, serves the demo board on "
+                    "http://127.0.0.1:8050.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve_cmd.add_parser(sub)
+    data_cmds.add_parsers(sub)
+    query_cmd.add_parser(sub)
+    check_cmd.add_parser(sub)
+    users_cmd.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["serve", *(argv or [])])
+    try:
+        return args.handler(args)
+    except (UsageError, QueryError, SourceError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,185 @@
+"""The wall's alert ticker: what needs someone on the floor today, at this site.
+
+Three lists, each one MetricQuery by SKU and location: the database filters, ranks and
+cuts them (`having`, `sort`, `limit`); the builders here check each row against the same
+rule once more (so a hand-made frame can test them) and turn rows into alerts.
+
+- Stockouts: nothing on hand at the as-of date, yet sold in the period — demand without
+  stock. Ranked by the period's revenue (the sales at risk).
+- Running out: stock for fewer days than the days-of-supply target's "good" value, most
+  urgent first. This stands in for "on hand below the reorder point", which is what it
+  becomes once replenishment parameters (reorder points) are in the data model.
+- New dead stock: stock whose last sale is between N and N+6 days ago (N = the dead-stock
+  window), i.e. stock that turned dead during the last week. Old dead stock is the slow
+  movers page's business; a wall only announces what is new. Ranked by value.
+
+Each list keeps LIMIT alerts; one row more is asked for, so the count can say "20+".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from dash import html
+
+from components.formatting import format_value, is_missing
+from components.wall_params import Scope
+from i18n import t
+from metrics.query import MetricQuery, QueryOptions
+from metrics.thresholds import thresholds_for
+
+LIMIT = 20
+NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
+KINDS = ("stockout", "running_out", "new_dead")
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # one of KINDS
+    sku: str
+    location: str
+    number: str  # the key number, formatted
+
+
+@dataclass(frozen=True)
+class AlertList:
+    kind: str
+    alerts: tuple[Alert, ...]
+    more: bool  # there were more than shown
+
+
+def _scoped(query: MetricQuery, scope: Scope | None) -> MetricQuery:
+    return scope.apply(query) if scope else query
+
+
+def stockout_query(start: date, end: date, scope: Scope | None,
+                   limit: int = LIMIT) -> MetricQuery:
+    return _scoped(MetricQuery.create(
+        ["on_hand_units", "units_sold", "revenue"], start, end, by=["sku", "location"],
+        having=[("on_hand_units", "<=", 0), ("units_sold", ">", 0)],
+        sort=[("revenue", True)], limit=limit + 1), scope)
+
+
+def running_out_cut() -> float | None:
+    """Days of supply under which stock is "running out": the target's good value (all
+    categories). Replaced by the reorder point once replenishment exists."""
+    limits = thresholds_for("days_of_supply")
+    return float(limits.good) if limits is not None else None
+
+
+def running_out_query(start: date, end: date, scope: Scope | None, cut: float,
+                      limit: int = LIMIT) -> MetricQuery:
+    return _scoped(MetricQuery.create(
+        ["days_of_supply", "on_hand_units", "revenue"], start, end, by=["sku", "location"],
+        having=[("on_hand_units", ">", 0), ("days_of_supply", "<", cut)],
+        sort=[("days_of_supply", False), ("revenue", True)], limit=limit + 1), scope)
+
+
+def new_dead_query(start: date, end: date, scope: Scope | None,
+                   dead_days: int = QueryOptions().dead_stock_days,
+                   limit: int = LIMIT) -> MetricQuery:
+    return _scoped(MetricQuery.create(
+        ["dead_stock_value", "days_since_last_sale"], start, end, by=["sku", "location"],
+        having=[("dead_stock_value", ">", 0), ("days_since_last_sale", ">=", dead_days),
+                ("days_since_last_sale", "<", dead_days + NEW_DEAD_WEEK)],
+        sort=[("dead_stock_value", True)], limit=limit + 1, dead_stock_days=dead_days),
+        scope)
+
+
+def _names(row: pd.Series) -> tuple[str, str]:
+    sku = row.get("sku_name")
+    location = row.get("location_name")
+    return (str(sku) if not is_missing(sku) and sku else str(row["sku"]),
+            str(location) if not is_missing(location) and location else str(row["location"]))
+
+
+def _build(kind: str, frame: pd.DataFrame, keep: Callable[[pd.Series], bool],
+           order: list[tuple[str, bool]], number: Callable[[pd.Series], str],
+           limit: int) -> AlertList:
+    rows = frame[frame.apply(keep, axis=1)] if not frame.empty else frame
+    if not rows.empty:
+        rows = rows.sort_values([c for c, _ in order], ascending=[not d for _, d in order],
+                                kind="stable")
+    alerts = tuple(Alert(kind, *_names(row), number(row))
+                   for _, row in rows.head(limit).iterrows())
+    return AlertList(kind, alerts, len(rows) > limit)
+
+
+def _number(row: pd.Series, column: str) -> float | None:
+    value = row.get(column)
+    return None if is_missing(value) else float(value)
+
+
+def stockout_alerts(frame: pd.DataFrame, days: int, lang: str,
+                    limit: int = LIMIT) -> AlertList:
+    def keep(row: pd.Series) -> bool:
+        on_hand, sold = _number(row, "on_hand_units"), _number(row, "units_sold")
+        return on_hand is not None and on_hand <= 0 and sold is not None and sold > 0
+
+    return _build("stockout", frame, keep, [("revenue", True)],
+                  lambda r: t("wall.alert.sold", lang, days=days,
+                              units=format_value("units_sold", r["units_sold"], lang)), limit)
+
+
+def running_out_alerts(frame: pd.DataFrame, cut: float, lang: str,
+                       limit: int = LIMIT) -> AlertList:
+    def keep(row: pd.Series) -> bool:
+        supply, on_hand = _number(row, "days_of_supply"), _number(row, "on_hand_units")
+        return supply is not None and supply < cut and on_hand is not None and on_hand > 0
+
+    return _build("running_out", frame, keep, [("days_of_supply", False), ("revenue", True)],
+                  lambda r: t("kpi.days_of_supply", lang,
+                              value=format_value("days_of_supply", r["days_of_supply"], lang)),
+                  limit)
+
+
+def new_dead_alerts(frame: pd.DataFrame, dead_days: int, lang: str,
+                    limit: int = LIMIT) -> AlertList:
+    def keep(row: pd.Series) -> bool:
+        value, since = _number(row, "dead_stock_value"), _number(row, "days_since_last_sale")
+        return (value is not None and value > 0 and since is not None
+                and dead_days <= since < dead_days + NEW_DEAD_WEEK)
+
+    return _build("new_dead", frame, keep, [("dead_stock_value", True)],
+                  lambda r: t("wall.alert.dead", lang, days=f"{r['days_since_last_sale']:.0f}",
+                              value=format_value("dead_stock_value", r["dead_stock_value"],
+                                                 lang)), limit)
+
+
+# ---- the ticker ----------------------------------------------------------------------------
+SECONDS_PER_ALERT = 4.5  # scrolling speed: long enough to read an alert from afar
+
+
+def _item(alert: Alert, lang: str, show_location: bool) -> html.Span:
+    return html.Span([
+        html.Span(t(f"wall.alert.{alert.kind}", lang), className="wall-alert-kind"),
+        html.Span(alert.sku, className="wall-alert-sku"),
+        html.Span(alert.location, className="wall-alert-loc") if show_location else None,
+        html.Span(alert.number, className="wall-alert-num"),
+    ], className=f"wall-alert wall-alert-{alert.kind}")
+
+
+def _count(found: AlertList, lang: str) -> html.Span:
+    n = f"{len(found.alerts)}+" if found.more else str(len(found.alerts))
+    return html.Span([html.Span(t(f"wall.alert.{found.kind}", lang)), html.B(n)],
+                     className=f"wall-count wall-count-{found.kind}"
+                               + (" wall-count-zero" if not found.alerts else ""))
+
+
+def ticker(lists: Sequence[AlertList], lang: str, show_location: bool = True) -> list:
+    """The ticker's children: counts per kind, then the alerts scrolling right to left
+    (the list twice in a row, so the loop is seamless), or a calm line when all is well."""
+    counts = html.Div([_count(found, lang) for found in lists], className="wall-counts")
+    alerts = [a for found in lists for a in found.alerts]
+    if not alerts:
+        return [counts, html.Div(t("wall.alert.none", lang), className="wall-ticker-calm")]
+    items = [_item(a, lang, show_location) for a in alerts]
+    copy = [_item(a, lang, show_location) for a in alerts]
+    track = html.Div([html.Div(items, className="wall-ticker-run"),
+                      html.Div(copy, className="wall-ticker-run", **{"aria-hidden": "true"})],
+                     className="wall-ticker-track",
+                     style={"animationDuration": f"{max(20.0, SECONDS_PER_ALERT * len(alerts))}s"})
+    return [counts, html.Div(track, className="wall-ticker-window")]

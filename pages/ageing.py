@@ -1,0 +1,171 @@
+"""Inventory age (库龄分析): stock at the end of the period split into FIFO age layers.
+
+A KPI strip (aged value and units, average age against its target, units older than the
+data), the distribution over age buckets in value and in units stacked by category or
+region, and the oldest sku-locations. The stack-by choice and the bucket bounds are page
+parameters, in the URL with the filters.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from components.ageing_charts import bucket_charts
+from components.analysis_page import PageContext, open_page, page_header
+from components.feedback import empty_alert, error_alert, message_figure
+from components.formatting import is_missing
+from components.insight_cards import ageing_cards
+from components.insight_params import (
+    DEFAULT_AGE_BOUNDS,
+    DEFAULT_STACK,
+    age_bounds_of,
+    bounds_text,
+    or_default,
+    parse_age_bounds,
+    stack_of,
+)
+from components.metric_grid import metric_grid
+from components.options_bar import option, options_bar, segmented
+from components.page_frame import loading, section
+from components.page_state import period_of, register_filter_sync, state_id, with_page
+from data_connectors import active
+from data_connectors.source import SourceError
+from i18n import t
+from metrics.errors import QueryError
+from metrics.query import MetricQuery
+
+dash.register_page(__name__, path="/ageing", name="ageing", title="StockLens · Inventory age")
+
+P = "age"
+GRID_LIMIT = 500
+KPI_METRICS = ("aged_value", "aged_units", "average_age_days", "units_older_than_data")
+GRID_METRICS = (*KPI_METRICS, "days_since_last_sale")
+FAILURES = (SourceError, QueryError)
+
+
+def _graph(name: str) -> dcc.Loading:
+    return loading(dcc.Graph(id=f"{P}-{name}", figure=message_figure("", 330),
+                             config={"displayModeBar": False, "responsive": True},
+                             className="board-graph"))
+
+
+def layout(**params: str) -> object:
+    page = open_page(params)
+    if not isinstance(page, PageContext):
+        return page
+    lang = page.lang
+    stack, bounds = stack_of(params), age_bounds_of(params)
+    page_params = {"stack": or_default(stack, DEFAULT_STACK),
+                   "buckets": or_default(bounds_text(bounds), bounds_text(DEFAULT_AGE_BOUNDS))}
+    options = options_bar([
+        option(t("insight.stack_by", lang), segmented(f"{P}-stack", [
+            {"label": t("filter.category", lang), "value": "category"},
+            {"label": t("filter.region", lang), "value": "region"}], stack)),
+        option(t("insight.ageing.bounds", lang),
+               dbc.Input(id=f"{P}-bounds", value=bounds_text(bounds), type="text",
+                         debounce=True, size="sm", className="bounds-input",
+                         placeholder=bounds_text(DEFAULT_AGE_BOUNDS)),
+               feedback_id=f"{P}-bounds-feedback",
+               hint=t("insight.ageing.bounds_hint", lang), html_for=f"{P}-bounds"),
+    ])
+    return page.frame([
+        *page_header(P, t("insight.ageing.title", lang), page, page_params),
+        options,
+        html.Div(id=f"{P}-notice"),
+        loading(html.Div(id=f"{P}-kpis", className="insight-kpis")),
+        html.Div([
+            section(t("insight.ageing.by_value", lang), _graph("value")),
+            section(t("insight.ageing.by_units", lang), _graph("units")),
+        ], className="insight-pair"),
+        section(t("insight.ageing.oldest", lang), loading(html.Div(id=f"{P}-grid")),
+                hint_id=f"{P}-grid-hint"),
+    ])
+
+
+register_filter_sync(P)
+
+
+@callback(
+    Output(state_id(P), "data", allow_duplicate=True),
+    Output(f"{P}-bounds", "invalid"),
+    Output(f"{P}-bounds-feedback", "children"),
+    Input(f"{P}-stack", "value"),
+    Input(f"{P}-bounds", "value"),
+    State(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+    prevent_initial_call=True,
+)
+def set_options(stack, text, state, lang):
+    """Stack by / bucket bounds into the page state; bounds that do not parse are refused."""
+    bounds, problem = parse_age_bounds(text)
+    if problem:
+        return dash.no_update, True, t(problem[0], lang, **problem[1])
+    new = with_page(state, push=False, stack=or_default(stack, DEFAULT_STACK),
+                    buckets=or_default(bounds_text(bounds), bounds_text(DEFAULT_AGE_BOUNDS)))
+    return (dash.no_update if new["page"] == state["page"] else new), False, ""
+
+
+@callback(
+    Output(f"{P}-kpis", "children"),
+    Output(f"{P}-notice", "children"),
+    Output(f"{P}-subtitle", "children"),
+    Input(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+)
+def show_summary(state, lang):
+    filters, start, end = period_of(state)
+    subtitle = t("insight.ageing.subtitle", lang, date=end.isoformat())
+    try:
+        row = active.run(MetricQuery.create(KPI_METRICS, start, end, where=filters.where()),
+                         state["source"]).iloc[0].to_dict()
+        first = active.data_range(state["source"])[0]
+    except FAILURES as exc:
+        return [], error_alert(exc, lang), subtitle
+    empty = is_missing(row["aged_units"]) or row["aged_units"] == 0
+    return ageing_cards(row, first, lang), empty_alert(lang) if empty else None, subtitle
+
+
+@callback(
+    Output(f"{P}-value", "figure"),
+    Output(f"{P}-units", "figure"),
+    Input(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+)
+def show_buckets(state, lang):
+    filters, start, end = period_of(state)
+    stack = stack_of(state["page"])
+    query = MetricQuery.create(["aged_value", "aged_units"], start, end,
+                               by=["age_bucket", stack], where=filters.where(),
+                               age_bounds=age_bounds_of(state["page"]))
+    try:
+        frame = active.run(query, state["source"])
+    except FAILURES as exc:
+        return message_figure(str(exc), 330), message_figure(str(exc), 330)
+    if frame.empty or not frame["aged_units"].fillna(0).any():
+        empty = message_figure(t("board.empty", lang), 330)
+        return empty, empty
+    return bucket_charts(frame, stack, query.options.age_bucket_labels(), lang)
+
+
+@callback(
+    Output(f"{P}-grid", "children"),
+    Output(f"{P}-grid-hint", "children"),
+    Input(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+)
+def show_oldest(state, lang):
+    """The oldest sku-locations with stock, oldest first (ties: the larger value first)."""
+    filters, start, end = period_of(state)
+    query = MetricQuery.create(GRID_METRICS, start, end, by=["sku", "location"],
+                               where=filters.where(), having=[("aged_units", ">", 0)],
+                               sort=[("average_age_days", True), ("aged_value", True)],
+                               limit=GRID_LIMIT)
+    try:
+        frame = active.run(query, state["source"])
+    except FAILURES as exc:
+        return error_alert(exc, lang), ""
+    grid = metric_grid("ageing-oldest", frame, ["sku", "location"], list(GRID_METRICS), lang,
+                       days=(end - start).days + 1)
+    return grid, t("insight.ageing.oldest_hint", lang, limit=GRID_LIMIT)

@@ -1,0 +1,182 @@
+"""Executive board (经营总览), the home page: KPI cards against the previous period and
+their targets, a monthly trend, and breakdowns by region and by channel.
+
+Filter state lives in the URL: the layout reads it on load, and every change is written
+back (clientside, without a reload), so a view can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from components.charts import breakdown_chart, trend_chart
+from components.feedback import empty_alert, error_alert, message_figure
+from components.filter_bar import filter_bar, option_label
+from components.filter_state import BoardFilters
+from components.formatting import is_missing
+from components.kpi_card import CardSpec, kpi_card
+from components.page_frame import loading, page_frame, section
+from components.page_state import initial_state, period_of, register_filter_sync, state_id
+from data_connectors import active
+from data_connectors.source import SourceError
+from i18n import resolve_language, t
+from metrics.errors import QueryError
+from metrics.periods import months_back, previous_period, split_periods
+from metrics.query import MetricQuery
+from metrics.registry import METRICS
+from metrics.thresholds import threshold_category
+
+dash.register_page(__name__, path="/", name="overview", title="StockLens")
+
+P = "ov"  # id prefix of this page
+CARDS = (
+    CardSpec("revenue"),
+    CardSpec("inventory_value", status_metric="days_of_supply", note="supply"),
+    CardSpec("turnover", note="annualized"),
+    CardSpec("turnover_days"),
+    CardSpec("sell_through"),
+    CardSpec("gmroi", note="annualized"),
+    CardSpec("stockout_rate"),
+    CardSpec("dead_stock_value", status_metric="dead_stock_share", note="share"),
+)
+CARD_METRICS = tuple(dict.fromkeys(
+    m for c in CARDS for m in (c.metric, c.status_metric) if m))
+CHART_METRICS = ("turnover_days", "turnover", "sell_through", "stockout_rate",
+                 "inventory_value", "dead_stock_value", "gmroi", "revenue")
+FAILURES = (SourceError, QueryError)
+
+
+def _metric_picker(name: str, value: str, lang: str) -> dcc.Dropdown:
+    return dcc.Dropdown(id=f"{P}-{name}", value=value, clearable=False, searchable=False,
+                        options=[{"label": METRICS[m].label(lang), "value": m}
+                                 for m in CHART_METRICS], className="metric-picker")
+
+
+def _graph(name: str) -> dcc.Loading:
+    return loading(dcc.Graph(id=f"{P}-{name}", figure=message_figure(""),
+                             config={"displayModeBar": False, "responsive": True},
+                             className="board-graph"))
+
+
+def layout(**params: str) -> html.Div:
+    lang = resolve_language(params.get("lang"))
+    source = active.source_name(params.get("source"))
+    filters = BoardFilters.from_params(params)
+    try:
+        first, last = active.data_range(source)
+        choices = {"region": active.dimension_values("location", "region", source),
+                   "channel": active.channel_values(source),
+                   "category": active.dimension_values("sku", "category", source)}
+    except SourceError as exc:
+        return page_frame(lang, error_alert(exc, lang), source)
+    if last is None:
+        return page_frame(lang, empty_alert(lang), source)
+    bar = filter_bar(P, filters, filters.period(last), (first, last), choices, lang)
+    return page_frame(lang, [
+        html.Div([html.H1(t("board.title", lang), className="page-title"),
+                  html.Div(id=f"{P}-subtitle", className="page-subtitle")],
+                 className="page-head"),
+        bar,
+        dcc.Store(id=state_id(P), data=initial_state(params, source, {})),
+        dcc.Store(id=f"{P}-lang", data=lang),
+        html.Div(id=f"{P}-url-sync", hidden=True),
+        html.Div(id=f"{P}-notice"),
+        loading(html.Div(id=f"{P}-kpis", className="kpi-grid")),
+        dbc.Row([
+            dbc.Col(section(t("board.trend", lang), _graph("trend"),
+                            tools=_metric_picker("trend-metric", "turnover_days", lang),
+                            hint_id=f"{P}-trend-hint"), lg=12),
+        ], className="g-3"),
+        html.Div([html.Span(t("board.breakdown_metric", lang), className="filter-label me-2"),
+                  _metric_picker("breakdown-metric", "turnover_days", lang)],
+                 className="breakdown-head"),
+        dbc.Row([
+            dbc.Col(section(t("board.by_region", lang), _graph("by-region")), lg=6),
+            dbc.Col(section(t("board.by_channel", lang), _graph("by-channel")), lg=6),
+        ], className="g-3"),
+    ], source)
+
+
+register_filter_sync(P)
+
+
+@callback(
+    Output(f"{P}-kpis", "children"),
+    Output(f"{P}-subtitle", "children"),
+    Output(f"{P}-notice", "children"),
+    Input(f"{P}-state", "data"),
+    State(f"{P}-lang", "data"),
+)
+def update_kpis(state, lang):
+    filters, start, end = period_of(state)
+    prev_start, prev_end = previous_period(start, end)
+    subtitle = t("board.subtitle", lang, start=start, end=end, pstart=prev_start, pend=prev_end)
+    query = MetricQuery.create(CARD_METRICS, start, end, where=filters.where())
+    source = state["source"]
+    try:
+        comparable = prev_start >= active.data_range(source)[0]  # else the data cannot cover it
+        current = active.run(query, source).iloc[0].to_dict()
+        previous = (active.run(query.with_period(prev_start, prev_end), source).iloc[0]
+                    .to_dict() if comparable else None)
+    except FAILURES as exc:
+        return [], subtitle, error_alert(exc, lang)
+    days = (end - start).days + 1
+    one = threshold_category(filters.category)  # its own thresholds judge, if it has any
+    cards = [kpi_card(spec, current, previous, days, lang, one) for spec in CARDS]
+    empty = all(is_missing(current[m]) or current[m] == 0
+                for m in ("revenue", "inventory_value"))
+    return cards, subtitle, empty_alert(lang) if empty else None
+
+
+@callback(
+    Output(f"{P}-trend", "figure"),
+    Output(f"{P}-trend-hint", "children"),
+    Input(f"{P}-state", "data"),
+    Input(f"{P}-trend-metric", "value"),
+    State(f"{P}-lang", "data"),
+)
+def update_trend(state, metric, lang):
+    filters, _, end = period_of(state)
+    start = max(months_back(end, 11), active.data_range(state["source"])[0])
+    if start > end:  # the period ends before the data begins
+        return message_figure(t("board.empty", lang)), ""
+    query = MetricQuery.create([metric], start, end, by=["month"], where=filters.where())
+    try:
+        frame = active.run(query, state["source"])
+    except FAILURES as exc:
+        return message_figure(str(exc)), ""
+    days = {p.label: p.days for p in split_periods(start, end, None, "month", 90)}
+    figure = trend_chart(frame, metric, "month", lang, days, threshold_category(filters.category))
+    return figure, t("board.trend_hint", lang, end=end)
+
+
+@callback(
+    Output(f"{P}-by-region", "figure"),
+    Output(f"{P}-by-channel", "figure"),
+    Input(f"{P}-state", "data"),
+    Input(f"{P}-breakdown-metric", "value"),
+    State(f"{P}-lang", "data"),
+)
+def update_breakdowns(state, metric, lang):
+    filters, start, end = period_of(state)
+    days, where = (end - start).days + 1, filters.where()
+    try:
+        overall = active.run(MetricQuery.create([metric], start, end, where=where),
+                             state["source"])
+        frames = {dim: active.run(MetricQuery.create([metric], start, end, by=[dim],
+                                                     where=where), state["source"])
+                  for dim in ("region", "channel")}
+    except FAILURES as exc:
+        return message_figure(str(exc)), message_figure(str(exc))
+    figures = []
+    for dim, frame in frames.items():
+        if frame.empty:
+            figures.append(message_figure(t("board.empty", lang)))
+            continue
+        labels = {v: option_label(dim, v, lang) for v in frame[dim] if v is not None}
+        figures.append(breakdown_chart(frame, dim, metric, lang, days, labels,
+                                       overall.iloc[0][metric],
+                                       threshold_category(filters.category)))
+    return figures

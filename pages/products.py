@@ -1,0 +1,15 @@
+"""Products (商品分析): category → subcategory → brand → SKU, and a SKU by location."""
+
+from __future__ import annotations
+
+import dash
+
+from components.drill_page import DrillSpec, build
+
+dash.register_page(__name__, path="/products", name="products", title="StockLens · Products")
+
+layout = build(DrillSpec(
+    prefix="prod", title_key="products.title",
+    hierarchy=("category", "subcategory", "brand", "sku"), leaf_breakdown="location",
+    filter_dims=("region", "channel"), cross_dim="region",
+))

@@ -1,0 +1,54 @@
+"""Data sources (数据源): every configured source with its health — reachable or not (and
+why), rows per entity, the data's date range and latest stock snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from auth import ADMIN, restricted_layout, role_required
+from components.page_frame import loading, page_frame
+from components.source_card import source_card
+from data_connectors import active
+from i18n import resolve_language, t
+
+dash.register_page(__name__, path="/settings", name="sources", title="StockLens · Sources")
+
+P = "sources"
+
+
+@restricted_layout(ADMIN)
+def layout(**params: str) -> html.Div:
+    lang = resolve_language(params.get("lang"))
+    return page_frame(lang, [
+        html.Div([html.H1(t("sources.title", lang), className="page-title"),
+                  html.Div(t("sources.subtitle", lang), className="page-subtitle"),
+                  dbc.Button(t("sources.recheck", lang), id=f"{P}-recheck", size="sm",
+                             color="secondary", outline=True, className="ms-auto")],
+                 className="page-head"),
+        dcc.Store(id=f"{P}-lang", data=lang),
+        loading(html.Div(id=f"{P}-cards", className="source-grid")),
+        html.Div(id=f"{P}-checked", className="page-subtitle mt-2"),
+        html.P(t("sources.how_to_add", lang), className="source-help"),
+    ])
+
+
+@callback(
+    Output(f"{P}-cards", "children"),
+    Output(f"{P}-checked", "children"),
+    Input(f"{P}-recheck", "n_clicks"),
+    State(f"{P}-lang", "data"),
+)
+@role_required(ADMIN)
+def show_health(clicks, lang):
+    """Check every source; "check again" reconnects (a source that was down may be back)."""
+    registry = active.registry()
+    if clicks:
+        for name in registry.names():
+            registry.release(name)
+    cards = [source_card(registry.health(name), name == registry.default, lang)
+             for name in registry.names()]
+    return cards, t("sources.checked", lang, time=f"{datetime.now():%H:%M:%S}")
