@@ -1,0 +1,51 @@
+"""Session fixtures for the integration tests: a scratch database on each real server.
+
+Each scratch database has a unique name (stocklens_<pid>_<random>) so concurrent runs on
+one machine never collide, and is dropped when the session ends. A server that cannot be
+reached fails the tests that need it with a hint (see tests/integration/servers.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.servers import (
+    MARIADB,
+    POSTGRES,
+    ScratchDatabase,
+    Server,
+    create_database,
+    drop_database,
+    require_reachable,
+)
+from tests.integration.timings import ENGINE_TIMINGS
+
+
+def _scratch(server: Server) -> Iterator[ScratchDatabase]:
+    require_reachable(server)
+    db = create_database(server)
+    try:
+        yield db
+    finally:
+        drop_database(db)
+
+
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[ScratchDatabase]:
+    """A fresh, empty PostgreSQL database for this session."""
+    yield from _scratch(POSTGRES)
+
+
+@pytest.fixture(scope="session")
+def mariadb_db() -> Iterator[ScratchDatabase]:
+    """A fresh, empty MariaDB database (utf8mb4) for this session."""
+    yield from _scratch(MARIADB)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if ENGINE_TIMINGS:
+        terminalreporter.section("engine parity: metric query wall time per engine")
+        for engine, seconds in ENGINE_TIMINGS.items():
+            terminalreporter.write_line(f"{engine:<12} {seconds:8.2f} s")
