@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.charts import trend_chart
 from components.formatting import format_value, is_missing
@@ -53,11 +52,12 @@ def short_label(metric: str, value: object, lang: str) -> str:
 
 
 def trend_figure(frame: pd.DataFrame, metric: str, days: dict[str, int], lang: str,
-                 size: int) -> go.Figure:
-    fig = dark_figure(trend_chart(frame, metric, "week", lang, days), size)
+                 size: int) -> dict:
+    """The figure as a dict (components/wall_theme.py's dark_figure)."""
+    fig = trend_chart(frame, metric, "week", lang, days)
     weeks = [str(w) for w in frame["week"]] if "week" in frame else []
     fig.update_traces(text=[short_label(metric, v, lang) for v in frame[metric]],
                       constraintext="none", selector={"type": "bar"})
     fig.update_xaxes(tickmode="array", tickvals=weeks, tickangle=0,
                      ticktext=[w.split("-")[-1] for w in weeks])
-    return fig
+    return dark_figure(fig, size)

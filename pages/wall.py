@@ -42,7 +42,7 @@ from components.wall_alerts import (
 from components.wall_frame import Panel, header, note_text, panels, part_id, part_stores
 from components.wall_frame import ticker_bar as ticker_footer
 from components.wall_params import Note, Scope, WallParams, bound_to_token, parse_wall_params
-from components.wall_refresh import HEALTHY, health, keep, only_changed, outage
+from components.wall_refresh import HEALTHY, health, keep, only_changed, outage, rendered
 from components.wall_theme import blank_figure, dark_graph, dark_view, font_size
 from components.wall_tiles import TILES, kpi_query, tile_body, tile_boxes, tile_id
 from components.wall_trend import (
@@ -60,6 +60,7 @@ from metrics.errors import QueryError
 from metrics.periods import previous_period
 from metrics.query import MetricQuery, QueryOptions
 from metrics.registry import METRICS
+from metrics.thresholds import current_thresholds
 
 dash.register_page(__name__, path="/wall", name="wall", title="StockLens · Wall")
 
@@ -267,15 +268,21 @@ def refresh_kpis(_tick, config, memo, shown):
     except (QueryError, ValueError, KeyError) as exc:  # a bug: keep the screen as it is
         log.exception("wall: KPI refresh failed: %s", exc)
         return (NO,) * count
-    current = frames[0].iloc[0].to_dict() if not frames[0].empty else {}
-    previous = frames[1].iloc[0].to_dict() if len(frames) > 1 and not frames[1].empty else None
-    new = {ident: tile_body(tile, current, previous, days, lang)
-           for ident, tile in zip(KPI_OUTPUTS, TILES, strict=True)}
-    new |= {"site": site, "asof": t("wall.as_of", lang, date=end.isoformat()),
-            "sub": t("wall.period", lang, days=days, start=start.isoformat(),
-                     end=end.isoformat()),
-            "notes": _notes([*notes, *([note] if note else [])], lang)}
-    values, memo = only_changed(new, memo)
+
+    def build() -> dict[str, object]:
+        current = frames[0].iloc[0].to_dict() if not frames[0].empty else {}
+        previous = (frames[1].iloc[0].to_dict() if len(frames) > 1 and not frames[1].empty
+                    else None)
+        new: dict[str, object] = {ident: tile_body(tile, current, previous, days, lang)
+                                  for ident, tile in zip(KPI_OUTPUTS, TILES, strict=True)}
+        return new | {"site": site, "asof": t("wall.as_of", lang, date=end.isoformat()),
+                      "sub": t("wall.period", lang, days=days, start=start.isoformat(),
+                               end=end.isoformat()),
+                      "notes": _notes([*notes, *([note] if note else [])], lang)}
+
+    new, fresh = rendered("kpis", [config, start, end, len(frames), repr(site), repr(notes),
+                                   repr(note), repr(current_thresholds())], frames, build)
+    values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health(frames, source))
 
 
@@ -310,10 +317,15 @@ def refresh_trend(_tick, viewport, config, memo, shown):
         return (NO,) * count
     lang, size = wall.lang, font_size(viewport)
     days = week_days(start, end)
-    new: dict[str, object] = {m: trend_figure(frame, m, days, lang, size)
-                              for m in TREND_METRICS}
-    new["sub"] = t("wall.trend.weeks", lang, weeks=len(days))
-    values, memo = only_changed(new, memo)
+
+    def build() -> dict[str, object]:
+        new: dict[str, object] = {m: trend_figure(frame, m, days, lang, size)
+                                  for m in TREND_METRICS}
+        return new | {"sub": t("wall.trend.weeks", lang, weeks=len(days))}
+
+    new, fresh = rendered("trend", [lang, size, start, end, repr(current_thresholds())],
+                          [frame], build)
+    values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health([frame], source))
 
 
@@ -347,13 +359,17 @@ def refresh_alerts(_tick, config, memo, shown):
         log.exception("wall: alerts refresh failed: %s", exc)
         return NO, NO, NO
     lang, days = wall.lang, (end - start).days + 1
-    lists = [stockout_alerts(frames[0], days, lang)]
-    if cut is not None:
-        lists.append(running_out_alerts(frames[2], cut, lang))
-    lists.append(new_dead_alerts(frames[1], DEAD_DAYS, lang))
     local = scope is not None and scope.kind == "location"  # one site: no location names
-    values, memo = only_changed({"ticker": ticker(lists, lang, show_location=not local)},
-                                memo)
+
+    def build() -> dict[str, object]:
+        lists = [stockout_alerts(frames[0], days, lang)]
+        if cut is not None:
+            lists.append(running_out_alerts(frames[2], cut, lang))
+        lists.append(new_dead_alerts(frames[1], DEAD_DAYS, lang))
+        return {"ticker": ticker(lists, lang, show_location=not local)}
+
+    new, fresh = rendered("alerts", [lang, days, cut, local], frames, build)
+    values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health(frames, source))
 
 
@@ -391,9 +407,15 @@ def refresh_tile(_tick, viewport, view_id, config, memo, shown):
         body = html.Div(t("boards.tile.failed", lang, error=str(exc)), className="wall-message")
         values, memo = only_changed({"body": body}, memo)
         return *values, memo, NO
-    days = (end - start).days + 1
-    view = dark_view(render_view(f"wall-{name}", spec, frame, lang, days), font_size(viewport))
-    body = [html.Div(t("wall.period", lang, days=days, start=start.isoformat(),
-                       end=end.isoformat()), className="wall-tile-period"), view]
-    values, memo = only_changed({"body": body}, memo)
+    days, size = (end - start).days + 1, font_size(viewport)
+
+    def build() -> dict[str, object]:
+        view = dark_view(render_view(f"wall-{name}", spec, frame, lang, days), size)
+        return {"body": [html.Div(t("wall.period", lang, days=days, start=start.isoformat(),
+                                    end=end.isoformat()), className="wall-tile-period"),
+                         view]}
+
+    new, fresh = rendered("tile", [name, repr(spec), lang, size, start, end,
+                                   repr(current_thresholds())], [frame], build)
+    values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health([frame], source))

@@ -9,7 +9,15 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.wall_refresh import HEALTHY, fingerprint, health, keep, only_changed, outage
+from components.wall_refresh import (
+    HEALTHY,
+    fingerprint,
+    health,
+    keep,
+    only_changed,
+    outage,
+    rendered,
+)
 from components.wall_theme import font_size
 
 
@@ -59,3 +67,32 @@ def test_chart_text_follows_the_screen_height() -> None:
     assert font_size(None) == font_size({"h": 1080}) == 23
     assert font_size({"h": 2160}) == 45
     assert font_size({"h": "tall"}) == 23 and font_size({"h": 200}) == 12
+
+
+def test_a_part_is_rendered_once_per_inputs_and_frame_values() -> None:
+    builds: list[str] = []
+
+    def build(text: str):
+        def run() -> dict[str, object]:
+            builds.append(text)
+            return {"a": html.Div(text)}
+        return run
+
+    frame = pd.DataFrame({"sku": ["A", "B"], "units": [3.0, 4.0]})
+    part = f"test-part-{datetime.now(UTC).timestamp()}"  # no entry left by another test
+    first, prints = rendered(part, ["en", 23], [frame], build("one"))
+    again, prints2 = rendered(part, ["en", 23], [frame.copy()], build("two"))
+    assert builds == ["one"] and again is first and prints2 == prints
+    assert prints == {"a": fingerprint(html.Div("one"))}
+    stale = frame.copy()
+    stale.attrs["stale_since"] = datetime(2026, 1, 1, tzinfo=UTC)  # same numbers
+    rendered(part, ["en", 23], [stale], build("three"))
+    assert builds == ["one"]
+    changed = frame.assign(units=[3.0, 5.0])
+    rendered(part, ["en", 23], [changed], build("four"))
+    rendered(part, ["zh", 23], [frame], build("five"))
+    rendered(part, ["en", 23], [frame.rename(columns={"units": "qty"})], build("six"))
+    assert builds == ["one", "four", "five", "six"]
+    values, _ = only_changed(*rendered(part, ["en", 23], [frame], build("x"))[:1], None,
+                             prints)
+    assert values == [first["a"]]
