@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from report_wall import wall_load_section
+
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 REPORT = ROOT / "REPORT.md"
@@ -44,7 +46,7 @@ def demo_build_section(data: dict) -> list[str]:
     return lines
 
 
-SECTIONS = {"demo_build.json": demo_build_section}
+SECTIONS = {"demo_build.json": demo_build_section, "wall_load.json": wall_load_section}
 
 
 def main() -> None:
