@@ -66,7 +66,18 @@ def create_app(source: Source | None = None,
         Input("lang-switch", "n_clicks"),
         prevent_initial_call=True,
     )
+    warm_up(app)
     return app
+
+
+def warm_up(app: dash.Dash) -> None:
+    """Run Dash's first-request set-up (script registry, callback map, page router) now,
+    before any server thread takes a connection. Dash marks that set-up done before doing
+    it (plotly/dash#3971), so under gunicorn's gthread workers the requests that reach a
+    fresh worker alongside its first one got 500 ("... is not a registered library"); the
+    wall load benchmark (bench/wall_load.py) found it."""
+    with app.server.test_client() as client:
+        client.get("/_dash-dependencies")
 
 
 def callback_failed(exc: Exception) -> None:

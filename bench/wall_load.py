@@ -94,9 +94,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--keep-alive", type=int, default=2, help="gunicorn's --keep-alive (s)")
     p.add_argument("--gunicorn-arg", action="append", default=[],
                    help="extra gunicorn argument (repeatable), e.g. --gunicorn-arg=--preload")
-    p.add_argument("--warm-workers", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--warm-workers", action=argparse.BooleanOptionalAction, default=False,
                    help="each worker serves one request to itself before taking "
-                        "connections (works around plotly/dash#3971)")
+                        "connections (the old work-around for plotly/dash#3971; "
+                        "app.create_app now does the same itself)")
     p.add_argument("--capture-browsers", type=int, default=3,
                    help="Chromium instances recording variants at once")
     p.add_argument("--sample-every", type=float, default=2.0, help="RSS sampling period (s)")

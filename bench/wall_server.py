@@ -1,6 +1,6 @@
 """The server under test for bench/wall_load.py, and what is measured around it.
 
-gunicorn serving app:server (with the warm-workers hook), a sampler of its processes'
+gunicorn serving app:server (optionally with the warm-workers hook), a sampler of its processes'
 RSS and CPU time, the setup it needs (demo database, app-state database, a board, the
 wall URLs and default scopes), and the machine, Redis and server-log figures of a run.
 """
@@ -34,8 +34,9 @@ SERVER_LOG_PROBLEMS = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEO
 # Dash fills its registry of JS bundles and its callback map in a before_request hook
 # whose "done" flag is set before the work (plotly/dash#3971): under gthread, requests
 # that reach a fresh worker while its first request is being set up get 500 ("… is not a
-# registered library"). This hook makes each worker answer one request to itself before
-# it accepts connections. --no-warm-workers measures without it.
+# registered library"). app.create_app now runs that set-up itself (app.warm_up), so the
+# benchmark measures the plain `app:server` by default; --warm-workers adds this hook,
+# which makes each worker answer one request to itself before it accepts connections.
 WARM_WORKERS_CONF = '''\
 def post_worker_init(worker):
     """Run Dash's first-request setup before this worker takes any connection."""
