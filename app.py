@@ -38,6 +38,7 @@ def create_app(source: Source | None = None,
     from data_connectors import active, paths
     from data_connectors.query_cache import CachePolicy, QueryCache, make_backend
     from data_connectors.registry import add_imported_databases
+    from forecast.job import start_job as start_forecast_job
 
     if registry is not None:
         active.use_registry(registry)
@@ -58,6 +59,7 @@ def create_app(source: Source | None = None,
         suppress_callback_exceptions=True,
     )
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
+    start_forecast_job(lambda: [active.current_source(n) for n in active.registry().names()])
     register_api(app.server)  # the JSON API, /api/v1 (api/)
     app.layout = html.Div([dash.page_container, html.Div(id="lang-switch-sink", hidden=True)])
     clientside_callback(

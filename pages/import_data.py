@@ -24,6 +24,7 @@ from data_connectors import active, paths
 from data_connectors.config import SourceConfig
 from data_connectors.file_import import ImportRejected, import_files
 from data_connectors.mapping import MappingError, parse_mapping
+from forecast import job as forecast_job
 from i18n import resolve_language, t
 
 dash.register_page(__name__, path="/import", name="import", title="StockLens · Import")
@@ -160,4 +161,5 @@ def run_import(_, target, new_name, mode, names, contents, map_name, map_content
     if target not in registry.configs:
         registry.add(SourceConfig(target, f"duckdb:///{db_path}"))
         options = [*options[:-1], {"label": target, "value": target}, options[-1]]
+    forecast_job.nudge()  # new data: forecast it now rather than at the next check
     return report_view(report, target, lang), options

@@ -29,5 +29,6 @@ def state_db(tmp_path_factory: pytest.TempPathFactory,
 
     path = tmp_path_factory.mktemp("state") / "stocklens-state.sqlite"
     monkeypatch.setenv(STATE_DB_ENV, str(path))
+    monkeypatch.setenv("STOCKLENS_FORECAST_JOB", "off")  # tests forecast when they mean to
     yield path
     set_threshold_provider(None)
