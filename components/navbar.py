@@ -17,6 +17,8 @@ NAV_PAGES: tuple = (
     ("nav.analysis", [("nav.products", "/products"), ("nav.locations", "/locations"),
                       ("nav.channels", "/channels"), ("nav.ageing", "/ageing"),
                       ("nav.slow_movers", "/slow-movers"), ("nav.abc", "/abc")]),
+    ("nav.planning", [("nav.replenishment", "/replenishment"),
+                      ("nav.suppliers", "/suppliers")]),
     ("nav.explore", "/explore"),
     ("nav.boards", "/boards"),
     ("nav.import", "/import"),

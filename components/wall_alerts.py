@@ -6,9 +6,12 @@ rule once more (so a hand-made frame can test them) and turn rows into alerts.
 
 - Stockouts: nothing on hand at the as-of date, yet sold in the period — demand without
   stock. Ranked by the period's revenue (the sales at risk).
-- Running out: stock for fewer days than the days-of-supply target's "good" value, most
-  urgent first. This stands in for "on hand below the reorder point", which is what it
-  becomes once replenishment parameters (reorder points) are in the data model.
+- Below reorder point: once the source has stored demand forecasts (forecast/job.py),
+  stock at or below its reorder point (forecast/plan.py, at the default service level),
+  most urgent first: the soonest projected stockout, then the largest order value.
+  Sku-locations with nothing on hand are left to the stockout list.
+- Running out (while there are no stored forecasts): stock for fewer days than the
+  days-of-supply target's "good" value, most urgent first.
 - New dead stock: stock whose last sale is between N and N+6 days ago (N = the dead-stock
   window), i.e. stock that turned dead during the last week. Old dead stock is the slow
   movers page's business; a wall only announces what is new. Ranked by value.
@@ -24,6 +27,7 @@ from datetime import date
 
 import pandas as pd
 from dash import html
+from sqlalchemy.exc import SQLAlchemyError
 
 from components.formatting import format_value, is_missing
 from components.wall_params import Scope
@@ -33,7 +37,9 @@ from metrics.thresholds import thresholds_for
 
 LIMIT = 20
 NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
-KINDS = ("stockout", "running_out", "new_dead")
+KINDS = ("stockout", "reorder", "running_out", "new_dead")
+REORDER_COLUMNS = ("sku", "sku_name", "location", "location_name", "on_hand",
+                   "reorder_point", "days_to_stockout", "order_value", "stockout")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,30 @@ def running_out_query(start: date, end: date, scope: Scope | None, cut: float,
         ["days_of_supply", "on_hand_units", "revenue"], start, end, by=["sku", "location"],
         having=[("on_hand_units", ">", 0), ("days_of_supply", "<", cut)],
         sort=[("days_of_supply", False), ("revenue", True)], limit=limit + 1), scope)
+
+
+def reorder_frame(source: str, scope: Scope | None, limit: int = LIMIT) -> pd.DataFrame | None:
+    """The sku-locations with stock at or below their reorder point at the site, most
+    urgent first (one more than shown), or None while the source has no stored forecast.
+    Plain columns only (the stockout date as ISO text), so the wall's rendering cache can
+    fingerprint them."""
+    from components.replenishment_data import current_plan  # reads the state database
+    from metrics.replenishment import Policy
+
+    try:
+        plan = current_plan(source, scope.where() if scope else None, Policy())
+    except SQLAlchemyError:  # the state database is unreadable: keep the stand-in rule
+        return None
+    if plan is None:
+        return None
+    rows = plan.frame[(plan.frame["status"] != "good") & (plan.frame["on_hand"] > 0)]
+    rows = rows.sort_values(["days_to_stockout", "order_value"], ascending=[True, False],
+                            na_position="last", kind="stable").head(limit + 1).copy()
+    rows["stockout"] = [d.isoformat() if d else None for d in rows["stockout_date"]]
+    out = rows[list(REORDER_COLUMNS)].reset_index(drop=True)
+    out.attrs["stale_since"] = plan.frame.attrs.get("stale_since")
+    out.attrs["run"] = plan.run.id
+    return out
 
 
 def new_dead_query(start: date, end: date, scope: Scope | None,
@@ -134,6 +164,22 @@ def running_out_alerts(frame: pd.DataFrame, cut: float, lang: str,
                   lambda r: t("kpi.days_of_supply", lang,
                               value=format_value("days_of_supply", r["days_of_supply"], lang)),
                   limit)
+
+
+def reorder_alerts(frame: pd.DataFrame, lang: str, limit: int = LIMIT) -> AlertList:
+    def keep(row: pd.Series) -> bool:
+        on_hand, rop = _number(row, "on_hand"), _number(row, "reorder_point")
+        return on_hand is not None and rop is not None and 0 < on_hand <= rop
+
+    def number(row: pd.Series) -> str:
+        when = row.get("stockout")
+        return t("wall.alert.reorder_num", lang,
+                 on_hand=format_value("on_hand_units", row["on_hand"], lang),
+                 rop=f"{row['reorder_point']:,.0f}",
+                 when=str(when)[5:] if when else t("wall.alert.reorder_never", lang))
+
+    return _build("reorder", frame, keep, [("days_to_stockout", False),
+                                           ("order_value", True)], number, limit)
 
 
 def new_dead_alerts(frame: pd.DataFrame, dead_days: int, lang: str,

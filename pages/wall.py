@@ -32,6 +32,8 @@ from components.view_render import render_view
 from components.wall_alerts import (
     new_dead_alerts,
     new_dead_query,
+    reorder_alerts,
+    reorder_frame,
     running_out_alerts,
     running_out_cut,
     running_out_query,
@@ -348,10 +350,13 @@ def refresh_alerts(_tick, config, memo, shown):
             return NO, NO, NO
         wall, _, start, end = found
         scope: Scope | None = wall.scope
-        cut = running_out_cut()
         frames = [active.run(stockout_query(start, end, scope), source),
                   active.run(new_dead_query(start, end, scope, DEAD_DAYS), source)]
-        if cut is not None:
+        reorder = reorder_frame(source, scope)  # None: no stored forecast yet
+        cut = running_out_cut() if reorder is None else None
+        if reorder is not None:
+            frames.append(reorder)
+        elif cut is not None:
             frames.append(active.run(running_out_query(start, end, scope, cut), source))
     except SourceError as exc:
         return NO, NO, keep(shown, outage(exc, source))
@@ -363,12 +368,15 @@ def refresh_alerts(_tick, config, memo, shown):
 
     def build() -> dict[str, object]:
         lists = [stockout_alerts(frames[0], days, lang)]
-        if cut is not None:
+        if reorder is not None:
+            lists.append(reorder_alerts(frames[2], lang))
+        elif cut is not None:
             lists.append(running_out_alerts(frames[2], cut, lang))
         lists.append(new_dead_alerts(frames[1], DEAD_DAYS, lang))
         return {"ticker": ticker(lists, lang, show_location=not local)}
 
-    new, fresh = rendered("alerts", [lang, days, cut, local], frames, build)
+    run = reorder.attrs.get("run") if reorder is not None else None
+    new, fresh = rendered("alerts", [lang, days, cut, local, run], frames, build)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health(frames, source))
 

@@ -1,0 +1,136 @@
+"""Suppliers and lead times (供应商交期), /suppliers: how long each supplier takes from
+order to receipt, how much that varies and how often it is on time — the numbers behind
+the reorder points of the replenishment page.
+
+Receipts that arrived in the period (the filter bar: period, region, channel, category)
+and carry an order date; metrics/lead_times.py computes the statistics in the database.
+Clicking a supplier lists its SKUs' lead times (the supplier is kept in the URL).
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components.analysis_page import PageContext, open_page, page_header
+from components.data_grid import data_grid
+from components.feedback import error_alert, message_figure
+from components.metric_grid import grid_id
+from components.page_frame import loading, section
+from components.page_state import period_of, register_filter_sync, state_id, with_page
+from components.supplier_view import lead_figure, supplier_cards, supplier_columns
+from data_connectors import active
+from data_connectors.source import SourceError
+from i18n import t
+from metrics.errors import QueryError
+from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query, run_lead_times
+
+dash.register_page(__name__, path="/suppliers", name="suppliers",
+                   title="StockLens · Suppliers")
+
+P = "sup"
+FAILURES = (SourceError, QueryError)
+
+
+def layout(**params: str) -> object:
+    page = open_page(params)
+    if not isinstance(page, PageContext):
+        return page
+    lang = page.lang
+    chosen = params.get("supplier") or None
+    return page.frame([
+        *page_header(P, t("sup.title", lang), page, {"supplier": chosen}),
+        html.Div(id=f"{P}-notice"),
+        loading(html.Div(id=f"{P}-kpis", className="insight-kpis")),
+        section(t("sup.chart", lang), loading(dcc.Graph(
+            id=f"{P}-chart", figure=message_figure(""), className="board-graph",
+            config={"displayModeBar": False, "responsive": True}))),
+        section(t("sup.table", lang), loading(html.Div(id=f"{P}-grid")),
+                hint_id=f"{P}-grid-hint"),
+        section(t("sup.skus_all", lang), loading(html.Div(id=f"{P}-sku-grid")),
+                hint_id=f"{P}-sku-title"),
+    ])
+
+
+register_filter_sync(P)
+
+
+def _run(state: dict, by: tuple[str, ...], supplier: str | None = None) -> object:
+    filters, start, end = period_of(state)
+    where = filters.where()
+    source = active.current_source(state["source"])
+    frame = run_lead_times(source, lead_time_query(start, end, by, where))
+    if supplier is not None:
+        frame = frame[frame["supplier"] == supplier].reset_index(drop=True)
+    return frame, start, end
+
+
+@callback(
+    Output(f"{P}-notice", "children"),
+    Output(f"{P}-kpis", "children"),
+    Output(f"{P}-subtitle", "children"),
+    Output(f"{P}-chart", "figure"),
+    Output(f"{P}-grid", "children"),
+    Output(f"{P}-grid-hint", "children"),
+    Input(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+)
+def show_suppliers(state, lang):
+    """Lead-time statistics per supplier: tiles, the chart and the table."""
+    try:
+        frame, start, end = _run(state, ("supplier",))
+    except FAILURES as exc:
+        return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), ""
+    subtitle = t("sup.subtitle", lang, start=start.isoformat(), end=end.isoformat(),
+                 grace=DEFAULT_GRACE_DAYS)
+    if frame.empty:
+        note = html.Div(t("sup.none", lang), className="alert alert-secondary section-alert")
+        return note, [], subtitle, message_figure(t("sup.none", lang)), html.Div(), ""
+    frame["supplier"] = frame["supplier"].fillna("—")
+    frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
+    grid = data_grid("suppliers", frame, supplier_columns(lang, with_sku=False),
+                     ["supplier"], lang, clickable=True, height=460)
+    return (None, supplier_cards(frame, lang), subtitle, lead_figure(frame, lang), grid,
+            t("sup.table_hint", lang))
+
+
+def _on_time_status(share: float | None) -> str | None:
+    """Green from 90 % on time, red below 75 %."""
+    if share is None or share != share:
+        return None
+    return "good" if share >= 0.9 else "warn" if share >= 0.75 else "bad"
+
+
+@callback(
+    Output(state_id(P), "data", allow_duplicate=True),
+    Input(grid_id("suppliers"), "selectedRows"),
+    State(state_id(P), "data"),
+    prevent_initial_call=True,
+)
+def choose_supplier(rows, state):
+    """Clicking a supplier row lists its SKUs; clicking it again lists all."""
+    chosen = rows[0]["supplier"] if rows else None
+    if chosen == state["page"].get("supplier"):
+        return dash.no_update
+    return with_page(state, push=True, supplier=chosen)
+
+
+@callback(
+    Output(f"{P}-sku-grid", "children"),
+    Output(f"{P}-sku-title", "children"),
+    Input(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
+)
+def show_skus(state, lang):
+    """Lead times per SKU, of the chosen supplier or of all."""
+    supplier = state["page"].get("supplier")
+    try:
+        frame, _, _ = _run(state, ("supplier", "sku"), supplier)
+    except FAILURES as exc:
+        return error_alert(exc, lang), ""
+    frame["supplier"] = frame["supplier"].fillna("—")
+    frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
+    title = t("sup.skus", lang, supplier=supplier) if supplier else ""
+    return data_grid("supplier-skus", frame, supplier_columns(lang, with_sku=True),
+                     ["supplier", "sku"], lang, height=460), title
+
