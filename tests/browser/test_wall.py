@@ -95,7 +95,7 @@ def shown_tiles(dash_duo) -> dict[str, str]:
         "const out = {};"
         "for (const m of arguments[0]) {"
         "  const e = document.getElementById('wall-value-' + m);"
-        "  out[m] = e ? e.innerText : null;"
+        "  out[m] = e ? e.textContent.trim() : null;"
         "}"
         "return out;", list(SHOWN))
 
