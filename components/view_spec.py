@@ -69,8 +69,9 @@ class ViewSpec:
                    str(params.get("desc", "1")) != "0",
                    top if top and 0 < top <= MAX_TOP else None,
                    str(params.get("title") or "")[:120])
-        sort = params.get("sort")
-        return replace(spec, sort=sort if sort in spec.columns() else None)
+        sort = params.get("sort") if params.get("sort") in spec.columns() else None
+        # the direction belongs to a sort: without one it is the default, as shared
+        return replace(spec, sort=sort, descending=spec.descending if sort else True)
 
     def to_params(self) -> dict[str, str]:
         params = dict(self.filters.to_params())

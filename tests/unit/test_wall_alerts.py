@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 
 from components.wall_alerts import (
     NEW_DEAD_WEEK,
@@ -21,7 +22,7 @@ from components.wall_alerts import (
     ticker,
 )
 from components.wall_params import Scope
-from data_connectors.source import open_duckdb
+from data_connectors.source import Source, open_duckdb
 from metrics.runner import run_query
 
 
@@ -139,6 +140,7 @@ def test_alert_queries_on_the_demo_data_keep_their_rules(demo_db: Path) -> None:
         running = run_query(source, running_out_query(start, end, scope, cut))
         dead = run_query(source, new_dead_query(start, end, None, 60))
         locations = run_query(source, stockout_query(start, end, scope, limit=1000))
+        in_region = _region_locations(source, region)
     finally:
         source.dispose()
     assert cut == 45.0  # the days-of-supply target's good value
@@ -151,16 +153,15 @@ def test_alert_queries_on_the_demo_data_keep_their_rules(demo_db: Path) -> None:
     assert (dead["dead_stock_value"] > 0).all()
     # the scope held: every stockout location is in the region (ids of that region only)
     assert len(locations) > 0
-    assert set(locations["location"]) <= set(_region_locations(demo_db, region))
+    assert set(locations["location"]) <= set(in_region)
     assert len(stockout_alerts(stock, 30, "en").alerts) == min(len(stock), 20)
 
 
-def _region_locations(db: Path, region: str) -> list[str]:
-    import duckdb
-
-    with duckdb.connect(str(db), read_only=True) as con:
-        return [r[0] for r in con.execute(
-            "select location_id from location where region = ?", [region]).fetchall()]
+def _region_locations(source: Source, region: str) -> list[str]:
+    """The region's location ids, read with plain SQL (not through a metric query)."""
+    with source.engine.connect() as con:
+        return list(con.execute(sa.text(
+            "select location_id from location where region = :r"), {"r": region}).scalars())
 
 
 def test_period_dates_are_whole_days() -> None:
