@@ -9,6 +9,7 @@ integer instead of reloading its rows on every request.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 from pathlib import Path
@@ -88,8 +89,21 @@ def state_engine() -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the tables declared so far that the file does not have yet."""
-    metadata.create_all(engine, checkfirst=True)
+    """Create the tables declared so far that the file does not have yet.
+
+    Processes starting together on a new file (gunicorn workers) would race between
+    checking for a table and creating it ("table users already exists", and the worker
+    fails to boot), so creation holds an exclusive lock on a side file."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        metadata.create_all(engine, checkfirst=True)
+        return
+    with open(f"{database}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            metadata.create_all(engine, checkfirst=True)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def bump_version(conn: Connection, area: str) -> None:
