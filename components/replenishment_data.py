@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from app_state.forecasts import ForecastRun, latest_run, load_series, runs_of
+from components.wall_refresh import frame_digest
 from data_connectors import active
 from forecast.plan import build_plan, sku_lead_times
 from metrics.lead_times import lead_time_query, run_lead_times
@@ -33,7 +34,8 @@ STOCK_METRICS = ("on_hand_units", "inventory_value", "units_sold")
 
 @dataclass(frozen=True)
 class Plan:
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # its _row column indexes `paths`
+    paths: np.ndarray
     run: ForecastRun
     as_of: date
 
@@ -45,6 +47,7 @@ def stock_query(as_of: date, where: dict[str, list[str]] | None) -> MetricQuery:
 
 
 _leads: OrderedDict[str, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+_plans: OrderedDict[str, Plan] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -87,12 +90,22 @@ def current_plan(source: str, where: dict[str, list[str]] | None, policy: Policy
     stock = active.run(stock_query(as_of, where), source)
     by_sku, by_supplier = lead_frames(source, as_of)
     frame, paths = forecasts_from(run, as_of)
-    plan = build_plan(stock, frame, paths, sku_lead_times(by_sku, by_supplier), policy,
-                      as_of)
-    if suppliers:
-        plan = plan[plan["supplier"].isin(suppliers)].reset_index(drop=True)
-    plan.attrs["stale_since"] = stock.attrs.get("stale_since")
-    return Plan(plan, run, as_of)
+    key = "|".join([source, str(run.id), str(as_of), repr(policy), repr(suppliers),
+                    frame_digest(stock), frame_digest(by_sku)])
+    with _lock:
+        found = _plans.get(key)
+    if found is None:  # a plan is pandas work: built once per question, not per screen
+        plan = build_plan(stock, frame, paths, sku_lead_times(by_sku, by_supplier), policy,
+                          as_of)
+        if suppliers:
+            plan = plan[plan["supplier"].isin(suppliers)].reset_index(drop=True)
+        found = Plan(plan, paths, run, as_of)
+        with _lock:
+            _plans[key] = found
+            while len(_plans) > 16:
+                _plans.popitem(last=False)
+    found.frame.attrs["stale_since"] = stock.attrs.get("stale_since")
+    return found
 
 
 def job_state(source: str) -> ForecastRun | None:

@@ -79,11 +79,11 @@ def lead_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                  "thickness": 1.2, "width": 3},
         customdata=hover,
         hovertemplate="%{y}<br>%{x:.1f} ± %{error_x.array:.1f}<br>%{customdata}<extra></extra>"))
-    fig.update_layout(**base_layout(height=max(260, 22 * len(data) + 60),
+    fig.update_layout(**base_layout(height=max(240, 15 * len(data) + 60), bargap=0.25,
                                     xaxis={"gridcolor": "#e7ebf0", "rangemode": "tozero",
                                            "title": {"text": t("sup.col.lead_time_mean", lang),
                                                      "font": {"size": 11}}},
-                                    yaxis={"automargin": True, "tickfont": {"size": 11}}))
+                                    yaxis={"automargin": True, "tickfont": {"size": 10}}))
     return fig
 
 

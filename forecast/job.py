@@ -35,12 +35,16 @@ CHECK_S = 60.0
 FIRST_DELAY_S = 2.0  # let the server answer its first pages before the CPU is busy
 
 
-def data_key(source: Source) -> tuple[str, date | None]:
-    """What identifies the data a forecast was made from, and the data's last day."""
-    last = source.date_range()[1]
-    day = last if isinstance(last, date) or last is None else date.fromisoformat(str(last)[:10])
+def data_key(source: Source) -> str:
+    """What identifies the data a forecast was made from: the data version an import
+    wrote, else (a company database) the data's last day."""
     version = source.data_version()
-    return (f"version:{version}" if version else f"last:{day}"), day
+    return f"version:{version}" if version else f"last:{last_day(source)}"
+
+
+def last_day(source: Source) -> date | None:
+    last = source.date_range()[1]
+    return last if isinstance(last, date) or last is None else date.fromisoformat(str(last)[:10])
 
 
 def refresh_source(source: Source, force: bool = False,
@@ -48,11 +52,14 @@ def refresh_source(source: Source, force: bool = False,
     """Forecast `source` unless its current data already has stored forecasts (or another
     process is computing them). Returns the stored run, or None when nothing was done.
     `force` recomputes even when the data key has a finished run."""
-    key, last = data_key(source)
-    if last is None:
-        return None
+    key = data_key(source)  # one small read per check: the facts are scanned only below
     if force:
         forget_finished(source.name, key)
+    elif any(r.data_key == key and r.status == "done" for r in runs_of(source.name)):
+        return None
+    last = last_day(source)
+    if last is None:
+        return None
     run_id = claim_run(source.name, key, last)
     if run_id is None:
         return None

@@ -24,7 +24,7 @@ from components.options_bar import option, options_bar, segmented
 from components.page_frame import loading, section
 from components.page_state import period_of, register_filter_sync, state_id, with_page
 from components.purchase_csv import purchase_csv
-from components.replenishment_data import current_plan, forecasts_from, job_state
+from components.replenishment_data import current_plan, job_state
 from components.replenishment_params import (
     page_params,
     percent_text,
@@ -144,7 +144,7 @@ def show_plan(state, _tick, lang):
                                                 where=filters.where()), source)
     except FAILURES as exc:
         return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), "", True
-    frame, (_, paths) = plan.frame, forecasts_from(plan.run, plan.as_of)
+    frame, paths = plan.frame, plan.paths
     notice = empty_alert(lang) if frame.empty else None
     pending = job_state(source)
     if notice is None and pending is not None and pending.status == "running":

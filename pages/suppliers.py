@@ -44,7 +44,8 @@ def layout(**params: str) -> object:
         loading(html.Div(id=f"{P}-kpis", className="insight-kpis")),
         section(t("sup.chart", lang), loading(dcc.Graph(
             id=f"{P}-chart", figure=message_figure(""), className="board-graph",
-            config={"displayModeBar": False, "responsive": True}))),
+            config={"displayModeBar": False, "responsive": True})),
+            hint_id=f"{P}-chart-hint"),
         section(t("sup.table", lang), loading(html.Div(id=f"{P}-grid")),
                 hint_id=f"{P}-grid-hint"),
         section(t("sup.skus_all", lang), loading(html.Div(id=f"{P}-sku-grid")),
@@ -72,6 +73,7 @@ def _run(state: dict, by: tuple[str, ...], supplier: str | None = None) -> objec
     Output(f"{P}-chart", "figure"),
     Output(f"{P}-grid", "children"),
     Output(f"{P}-grid-hint", "children"),
+    Output(f"{P}-chart-hint", "children"),
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
@@ -80,18 +82,18 @@ def show_suppliers(state, lang):
     try:
         frame, start, end = _run(state, ("supplier",))
     except FAILURES as exc:
-        return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), ""
+        return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), "", ""
     subtitle = t("sup.subtitle", lang, start=start.isoformat(), end=end.isoformat(),
                  grace=DEFAULT_GRACE_DAYS)
     if frame.empty:
         note = html.Div(t("sup.none", lang), className="alert alert-secondary section-alert")
-        return note, [], subtitle, message_figure(t("sup.none", lang)), html.Div(), ""
+        return note, [], subtitle, message_figure(t("sup.none", lang)), html.Div(), "", ""
     frame["supplier"] = frame["supplier"].fillna("—")
     frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
     grid = data_grid("suppliers", frame, supplier_columns(lang, with_sku=False),
                      ["supplier"], lang, clickable=True, height=460)
     return (None, supplier_cards(frame, lang), subtitle, lead_figure(frame, lang), grid,
-            t("sup.table_hint", lang))
+            t("sup.table_hint", lang), t("sup.chart_hint", lang))
 
 
 def _on_time_status(share: float | None) -> str | None:
@@ -108,11 +110,25 @@ def _on_time_status(share: float | None) -> str | None:
     prevent_initial_call=True,
 )
 def choose_supplier(rows, state):
-    """Clicking a supplier row lists its SKUs; clicking it again lists all."""
+    """Clicking a supplier row lists its SKUs (a step Back undoes). The grid reports an
+    empty selection when it is drawn: that keeps the supplier of the URL."""
     chosen = rows[0]["supplier"] if rows else None
-    if chosen == state["page"].get("supplier"):
+    if chosen is None or chosen == state["page"].get("supplier"):
         return dash.no_update
     return with_page(state, push=True, supplier=chosen)
+
+
+@callback(
+    Output(state_id(P), "data", allow_duplicate=True),
+    Input(f"{P}-all", "n_clicks"),
+    State(state_id(P), "data"),
+    prevent_initial_call=True,
+)
+def all_suppliers(n_clicks, state):
+    """Back to the SKUs of every supplier."""
+    if not n_clicks:
+        return dash.no_update
+    return with_page(state, push=True, supplier=None)
 
 
 @callback(
@@ -130,7 +146,9 @@ def show_skus(state, lang):
         return error_alert(exc, lang), ""
     frame["supplier"] = frame["supplier"].fillna("—")
     frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
-    title = t("sup.skus", lang, supplier=supplier) if supplier else ""
+    title = [t("sup.skus", lang, supplier=supplier), " · ",
+             html.Button(t("sup.all", lang), id=f"{P}-all", className="btn btn-link btn-sm "
+                         "p-0 align-baseline")] if supplier else ""
     return data_grid("supplier-skus", frame, supplier_columns(lang, with_sku=True),
                      ["supplier", "sku"], lang, height=460), title
 
