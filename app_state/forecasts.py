@@ -62,6 +62,8 @@ forecast_runs = Table(
     Column("horizon", Integer),
     Column("message", String),
     UniqueConstraint("source", "data_key", name="forecast_runs_one_per_key"),
+    # ids are never reused (a recomputed run must not hit a process's cache of the old)
+    sqlite_autoincrement=True,
 )
 
 forecast_series = Table(

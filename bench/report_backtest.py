@@ -14,7 +14,7 @@ def _signed(value: float | None) -> str:
 
 def backtest_section(data: dict) -> list[str]:
     by = {(r["category"], r["method"]): r for r in data["rows"]}
-    categories = ["(all)"] + sorted({c for c, _ in by} - {"(all)"})
+    categories = ["(all)", *sorted({c for c, _ in by} - {"(all)"})]
     m = data["machine"]
     lines = [
         "## Demand forecast backtest (`bench/backtest.py`)",

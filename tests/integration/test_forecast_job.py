@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from app_state.forecasts import claim_run, latest_run, load_series, runs_of
 from cli.main import main
@@ -82,3 +83,34 @@ def test_cli_forecast_writes_purchase_suggestions(demo_db: Path, tmp_path: Path,
     assert main(["forecast", "--db", str(demo_db), "--top", "0"]) == 0
     assert "already stored" in capsys.readouterr().out
     assert main(["forecast", "--db", str(demo_db), "--service-level", "100"]) == 2
+
+
+def test_the_wall_lists_stock_below_its_reorder_point_once_forecasts_exist(
+        demo_db: Path) -> None:
+    from components.wall_alerts import reorder_alerts, reorder_frame
+    from components.wall_params import Scope
+    from data_connectors import active
+
+    source = open_duckdb(demo_db)
+    active.use_source(source)
+    region = source.distinct_values("location", "region")[0]
+    assert reorder_frame(source.name, Scope("region", region)) is None  # no forecast yet
+    refresh_source(source)
+    frame = reorder_frame(source.name, Scope("region", region))
+    assert frame is not None and 0 < len(frame) <= 21
+    assert ((frame["on_hand"] > 0) & (frame["on_hand"] <= frame["reorder_point"])).all()
+    assert list(frame["days_to_stockout"]) == sorted(frame["days_to_stockout"])
+    with source.engine.connect() as con:  # the file is open in this process already
+        sites = {r[0] for r in con.execute(sa.text(
+            "select location_id from location where region = :r"), {"r": region})}
+    assert set(frame["location"]) <= sites  # the wall's site held
+    assert len(reorder_alerts(frame, "en").alerts) == min(len(frame), 20)
+
+
+def test_a_run_in_progress_is_claimed_once() -> None:
+    from datetime import date
+
+    first = claim_run("some-source", "version:7", date(2026, 1, 31))
+    assert first is not None
+    assert claim_run("some-source", "version:7", date(2026, 1, 31)) is None
+    assert [r.status for r in runs_of("some-source")] == ["running"]
