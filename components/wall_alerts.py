@@ -21,6 +21,8 @@ Each list keeps LIMIT alerts; one row more is asked for, so the count can say "2
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +40,9 @@ from metrics.thresholds import thresholds_for
 LIMIT = 20
 NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
 KINDS = ("stockout", "reorder", "running_out", "new_dead")
+REORDER_REUSE_S = 5.0  # one site's screens share a reorder-point list this long
+_recent: dict[tuple, tuple[float, pd.DataFrame | None]] = {}
+_recent_lock = threading.Lock()
 REORDER_COLUMNS = ("sku", "sku_name", "location", "location_name", "on_hand",
                    "reorder_point", "days_to_stockout", "order_value", "stockout")
 
@@ -88,7 +93,27 @@ def reorder_frame(source: str, scope: Scope | None, limit: int = LIMIT) -> pd.Da
     """The sku-locations with stock at or below their reorder point at the site, most
     urgent first (one more than shown), or None while the source has no stored forecast.
     Plain columns only (the stockout date as ISO text), so the wall's rendering cache can
-    fingerprint them."""
+    fingerprint them.
+
+    Looking the plan up means reading every sku-location's stock and lead time and
+    fingerprinting them (~25 ms); the screens of one site all ask within seconds of each
+    other, so an answer is shared for REORDER_REUSE_S — less than the shortest refresh
+    interval, so each screen's next refresh still asks afresh."""
+    key = (source, scope, limit)
+    now = time.monotonic()
+    with _recent_lock:
+        found = _recent.get(key)
+    if found is not None and now - found[0] < REORDER_REUSE_S:
+        return found[1]
+    frame = _reorder_frame(source, scope, limit)
+    with _recent_lock:
+        _recent[key] = (now, frame)
+        for old in [k for k, (at, _) in _recent.items() if now - at >= REORDER_REUSE_S]:
+            del _recent[old]
+    return frame
+
+
+def _reorder_frame(source: str, scope: Scope | None, limit: int) -> pd.DataFrame | None:
     from components.replenishment_data import current_plan  # reads the state database
     from metrics.replenishment import Policy
 
