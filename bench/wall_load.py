@@ -60,6 +60,7 @@ from wall_server import (
     machine_busy_seconds,
     make_board,
     own_cpu_seconds,
+    prepare_forecasts,
     prepare_state_db,
     redis_figures,
     server_log_problems,
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         scopes = args.scopes or default_scopes(args.db, 4, 3)
         board_scopes = scopes[:1] if args.board_scopes is None else args.board_scopes
         prepare_state_db()
+        forecast_s = prepare_forecasts(args.db)
+        print(f"forecasts stored in {forecast_s} s", file=sys.stderr)
         board = make_board() if board_scopes else None
         variants = [Variant(s, wall_path(s, args.interval, args.rotate, None)) for s in scopes]
         variants += [Variant(f"{s} + board", wall_path(s, args.interval, args.rotate, board),
@@ -218,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             "warm_workers": args.warm_workers,
             "db": _shown_path(args.db), "redis_url": args.redis_url, "rotate_s": args.rotate,
             "request_timeout_s": args.request_timeout, "warmup_passes": args.warmup,
-            "seed": args.seed,
+            "seed": args.seed, "forecasts_prepared_s": forecast_s,
         },
         "variants": [{"name": v.name, "url": v.url_path,
                       "screens": sum(1 for s in screens if s.variant is v),
