@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from data_connectors.config import SourceConfig
 from data_connectors.db_mapping import mapped_relations
 from data_connectors.engines import create_source_engine, describe_db_error
+from data_connectors.rollups import rollup_relations
 from data_connectors.source import Source, SourceError, open_duckdb, relations_for_engine
 
 
@@ -28,18 +29,20 @@ def open_configured(cfg: SourceConfig) -> Source:
                                       statement_timeout_s=cfg.statement_timeout_s)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise SourceError(describe_db_error(exc, cfg.url)) from exc
+    rollups = {}
     try:
         if cfg.mapping is not None:
             relations, missing = mapped_relations(engine, cfg.mapping)
-        else:
+        else:  # canonical tables: a copy of a StockLens file may carry its rollups too
             relations, missing = relations_for_engine(engine)
+            rollups = rollup_relations(engine)
     except SourceError:
         engine.dispose()
         raise
     except (sa.exc.DBAPIError, ImportError) as exc:
         engine.dispose()
         raise SourceError(describe_db_error(exc, cfg.url)) from exc
-    return Source(cfg.name, engine, relations, missing)
+    return Source(cfg.name, engine, relations, missing, rollups)
 
 
 def open_url(url: str) -> Source:

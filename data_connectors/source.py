@@ -8,13 +8,17 @@ compiler. How the relations are built from a user's schema is the connector's bu
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from data_connectors.meta import META_TABLE
+from data_connectors.meta import META_TABLE, ROLLUP_VERSION_KEY
+from data_connectors.rollups import rollup_relations
 from metrics.model import ENTITIES, Entity, canonical_table
+
+ROLLUP_CHECK_S = 5.0
 
 
 class SourceError(RuntimeError):
@@ -27,6 +31,9 @@ class Source:
     engine: sa.Engine
     relations: dict[str, sa.FromClause]
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity → absent columns
+    # pre-aggregated facts (data_connectors/rollups.py), by fact; only StockLens files
+    rollups: dict[str, sa.FromClause] = field(default_factory=dict)
+    _rollups_checked: tuple[float, bool] | None = field(default=None, init=False, repr=False)
 
     def relation(self, entity: str) -> sa.FromClause:
         return self.relations[entity]
@@ -44,6 +51,26 @@ class Source:
             return con.execute(
                 sa.select(meta.c.value).where(meta.c.key == "data_version")
             ).scalar_one_or_none()
+
+    def rollups_current(self) -> bool:
+        """Whether the rollups were built from the data as it is now (same version).
+
+        Read at most every ROLLUP_CHECK_S seconds, the time the query cache trusts a data
+        version it read: StockLens's writers rebuild rollups in the data's own
+        transaction, so this only guards against a foreign writer."""
+        if not self.rollups:
+            return False
+        now = time.monotonic()
+        if self._rollups_checked and now - self._rollups_checked[0] < ROLLUP_CHECK_S:
+            return self._rollups_checked[1]
+        meta = sa.table(META_TABLE, sa.column("key"), sa.column("value"))
+        with self.engine.connect() as con:
+            rows = dict(con.execute(sa.select(meta.c.key, meta.c.value).where(
+                meta.c.key.in_(["data_version", ROLLUP_VERSION_KEY]))).all())
+        current = bool(rows.get(ROLLUP_VERSION_KEY)) and \
+            rows.get(ROLLUP_VERSION_KEY) == rows.get("data_version")
+        self._rollups_checked = (now, current)
+        return current
 
     def date_range(self) -> tuple[object, object]:
         """First and last date found in any fact (for presets and CLI defaults)."""
@@ -138,4 +165,4 @@ def open_duckdb(path: Path | str, read_only: bool = True) -> Source:
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise SourceError(f"cannot open {path}: {exc.orig}") from exc
-    return Source(path.stem, engine, relations, missing)
+    return Source(path.stem, engine, relations, missing, rollup_relations(engine))

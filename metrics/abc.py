@@ -44,15 +44,15 @@ def abc_classes(ctx: CompileContext) -> sa.CTE:
             sales_conds.append(channel.in_(values))
         # supplier / age_bucket filters do not apply to sales; the blocks reject them.
 
+    rows, period = ctx.in_periods(s, s.c.date)
     by_sku = (
-        sa.select(p.c._p, s.c.sku_id, sa.func.sum(measure).label("m"))
+        sa.select(period.label("_p"), s.c.sku_id, sa.func.sum(measure).label("m"))
         .select_from(
-            s.join(p, s.c.date.between(p.c.p_start, p.c.p_end))
-            .outerjoin(sku, sku.c.sku_id == s.c.sku_id)
+            rows.outerjoin(sku, sku.c.sku_id == s.c.sku_id)
             .outerjoin(loc, loc.c.location_id == s.c.location_id)
         )
         .where(ctx.in_query_dates(s.c.date), *sales_conds, *sku_conds)
-        .group_by(p.c._p, s.c.sku_id)
+        .group_by(period, s.c.sku_id)
         .cte("abc_measure")
     )
     catalogue = ctx.rel("sku")

@@ -11,17 +11,21 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from metrics import rollup_blocks
 from metrics.ageing import ageing_block
 from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
 from metrics.sqlfuncs import days_between
 
 
 def sales_block(ctx: CompileContext) -> sa.Select:
-    s, sku, p = ctx.rel("sales"), ctx.rel("sku"), ctx.periods_cte
-    base = s.join(p, s.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
-        sku, sku.c.sku_id == s.c.sku_id)
+    rolled = rollup_blocks.sales(ctx, unsupported={"skus_sold"})
+    if rolled is not None:
+        return rolled
+    s, sku = ctx.rel("sales"), ctx.rel("sku")
+    rows, period = ctx.in_periods(s, s.c.date)
+    base = rows.outerjoin(sku, sku.c.sku_id == s.c.sku_id)
     return ctx.grouped(
-        base, p.c._p, s.c.sku_id, s.c.location_id,
+        base, period, s.c.sku_id, s.c.location_id,
         {
             "cogs_sum": sa.func.sum(ctx.sales_cost(s, sku)),
             "revenue_sum": sa.func.sum(s.c.revenue),
@@ -33,11 +37,14 @@ def sales_block(ctx: CompileContext) -> sa.Select:
 
 
 def receipts_block(ctx: CompileContext) -> sa.Select:
-    r, sku, p = ctx.rel("receipts"), ctx.rel("sku"), ctx.periods_cte
-    base = r.join(p, r.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
-        sku, sku.c.sku_id == r.c.sku_id)
+    rolled = rollup_blocks.receipts(ctx)
+    if rolled is not None:
+        return rolled
+    r, sku = ctx.rel("receipts"), ctx.rel("sku")
+    rows, period = ctx.in_periods(r, r.c.date)
+    base = rows.outerjoin(sku, sku.c.sku_id == r.c.sku_id)
     return ctx.grouped(
-        base, p.c._p, r.c.sku_id, r.c.location_id,
+        base, period, r.c.sku_id, r.c.location_id,
         {"received_units_sum": sa.func.sum(r.c.qty),
          "received_cost_sum": sa.func.sum(ctx.receipt_cost(r, sku))},
         RECEIPTS, fact=r, sku=sku, where=(ctx.in_query_dates(r.c.date),),
@@ -48,12 +55,15 @@ def stock_period_block(ctx: CompileContext) -> sa.Select:
     """Sums over every snapshot row inside the period: the numerator of the average
     inventory (divided later by the source's snapshot count), SKUs with stock, and
     stocked (sku-location, date) pairs for the stockout rate."""
-    i, sku, p = ctx.rel("inventory"), ctx.rel("sku"), ctx.periods_cte
-    base = i.join(p, i.c.date.between(p.c.p_start, p.c.p_end)).outerjoin(
-        sku, sku.c.sku_id == i.c.sku_id)
+    rolled = rollup_blocks.stock_period(ctx, unsupported={"skus_stocked"})
+    if rolled is not None:
+        return rolled
+    i, sku = ctx.rel("inventory"), ctx.rel("sku")
+    rows, period = ctx.in_periods(i, i.c.date)
+    base = rows.outerjoin(sku, sku.c.sku_id == i.c.sku_id)
     stocked = i.c.on_hand_qty > 0
     return ctx.grouped(
-        base, p.c._p, i.c.sku_id, i.c.location_id,
+        base, period, i.c.sku_id, i.c.location_id,
         {
             "inventory_value_sum": sa.func.sum(ctx.stock_value(i, sku)),
             "skus_stocked": sa.func.count(sa.distinct(sa.case((stocked, i.c.sku_id)))),
@@ -72,6 +82,10 @@ def _at_snapshot(ctx: CompileContext, column: str) -> tuple[sa.FromClause, sa.Fr
 
 
 def stock_asof_block(ctx: CompileContext) -> sa.Select:
+    rolled = rollup_blocks.at_snapshot(ctx, "snap_asof",
+                                       {"asof_value": "value", "asof_units": "qty"})
+    if rolled is not None:
+        return rolled
     base, i, sku, ps = _at_snapshot(ctx, "snap_asof")
     return ctx.grouped(
         base, ps.c._p, i.c.sku_id, i.c.location_id,
@@ -105,6 +119,9 @@ def dead_stock_block(ctx: CompileContext) -> sa.Select:
 
 
 def stock_open_block(ctx: CompileContext) -> sa.Select:
+    rolled = rollup_blocks.at_snapshot(ctx, "snap_open", {"opening_units": "qty"})
+    if rolled is not None:
+        return rolled
     base, i, sku, ps = _at_snapshot(ctx, "snap_open")
     return ctx.grouped(base, ps.c._p, i.c.sku_id, i.c.location_id,
                        {"opening_units": sa.func.sum(i.c.on_hand_qty)}, STOCK, sku=sku)
@@ -123,15 +140,20 @@ def last_sale_block(ctx: CompileContext) -> sa.Select:
 
 def active_block(ctx: CompileContext) -> sa.Select:
     """Sku-locations active in the period: stock on some snapshot, or a sale."""
-    i, s, p = ctx.rel("inventory"), ctx.rel("sales"), ctx.periods_cte
+    rolled = rollup_blocks.active(ctx)
+    if rolled is not None:
+        return rolled
+    i, s = ctx.rel("inventory"), ctx.rel("sales")
+    i_rows, i_period = ctx.in_periods(i, i.c.date)
+    s_rows, s_period = ctx.in_periods(s, s.c.date)
     stocked = (
-        sa.select(p.c._p, i.c.sku_id, i.c.location_id)
-        .select_from(i.join(p, i.c.date.between(p.c.p_start, p.c.p_end)))
+        sa.select(i_period.label("_p"), i.c.sku_id, i.c.location_id)
+        .select_from(i_rows)
         .where(i.c.on_hand_qty > 0, ctx.in_query_dates(i.c.date))
     )
     sold = (
-        sa.select(p.c._p, s.c.sku_id, s.c.location_id)
-        .select_from(s.join(p, s.c.date.between(p.c.p_start, p.c.p_end)))
+        sa.select(s_period.label("_p"), s.c.sku_id, s.c.location_id)
+        .select_from(s_rows)
         .where(s.c.qty > 0, ctx.in_query_dates(s.c.date))
     )
     active = sa.union(stocked, sold).cte("active_pairs")

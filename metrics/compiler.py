@@ -57,8 +57,8 @@ def needed_base_measures(metric_ids: tuple[str, ...]) -> set[str]:
 
 
 def compile_query(source: Source, query: MetricQuery) -> CompiledQuery:
-    ctx = CompileContext(source, query)
     bases = needed_base_measures(query.metrics)
+    ctx = CompileContext(source, query, needed_measures=frozenset(bases))
     block_names = sorted({BASE_MEASURES[b] for b in bases} - {"period"},
                          key=list(BLOCKS).index)
     blocks = {name: BLOCKS[name](ctx).cte(f"block_{name}") for name in block_names}

@@ -1,0 +1,122 @@
+"""Blocks answered from the source's rollups (data_connectors/rollups.py) when they can be.
+
+A rollup holds the facts summed per (date, location, category[, sales channel]), so it
+answers a block exactly when the block's needed measures are plain sums and every
+dimension the query groups or filters by (its scope included) is a key of the rollup or
+an attribute of the location (the active-pair runs keep sku and location, so they serve
+the stockout rate under any dimension). Distinct counts (SKUs sold or stocked), sku-level
+dimensions (sku, brand, subcategory), suppliers, ABC classes and age buckets go to the
+facts. Each function returns None when the facts must be read; the blocks in
+metrics/blocks.py ask here first.
+
+The rollups are used only while they were built from the current data (same data
+version, `Source.rollups_current`), checked once per compiled query.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from data_connectors.rollups import rollups_enabled
+from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
+from metrics.sqlfuncs import date_param
+
+# Dimensions a rollup can group and filter by (category is its own column; the location's
+# attributes come through location_id; channel is the sales line's, else the location's).
+ROLLUP_DIMS = frozenset({"category", "location", "region", "location_type", "channel"})
+
+
+def _rollup(ctx: CompileContext, fact: str, measures: set[str]) -> sa.FromClause | None:
+    """The fact's rollup if it can answer the `measures` this block must produce."""
+    rel = ctx.source.rollups.get(fact)
+    if rel is None or ctx.needed_measures is None or not rollups_enabled():
+        return None
+    if not ctx.needed_measures & measures:
+        return None
+    dims = set(ctx.query.group_dims) | set(ctx.query.filters())
+    if not dims <= ROLLUP_DIMS:
+        return None
+    return rel.alias() if ctx.rollups_current() else None
+
+
+def sales(ctx: CompileContext, unsupported: set[str]) -> sa.Select | None:
+    """cogs, revenue and units sold by period from the sales rollup."""
+    if ctx.needed_measures is not None and ctx.needed_measures & unsupported:
+        return None
+    r = _rollup(ctx, "sales", {"cogs_sum", "revenue_sum", "units_sold_sum"})
+    if r is None:
+        return None
+    rows, period = ctx.in_periods(r, r.c.date)
+    return ctx.grouped(
+        rows, period, sa.null(), r.c.location_id,
+        {"cogs_sum": sa.func.sum(r.c.cost), "revenue_sum": sa.func.sum(r.c.revenue),
+         "units_sold_sum": sa.func.sum(r.c.qty)},
+        SALES, fact=r, extra_dims={"category": r.c.category},
+        where=(ctx.in_query_dates(r.c.date),),
+    )
+
+
+def receipts(ctx: CompileContext) -> sa.Select | None:
+    r = _rollup(ctx, "receipts", {"received_units_sum", "received_cost_sum"})
+    if r is None:
+        return None
+    rows, period = ctx.in_periods(r, r.c.date)
+    return ctx.grouped(
+        rows, period, sa.null(), r.c.location_id,
+        {"received_units_sum": sa.func.sum(r.c.qty),
+         "received_cost_sum": sa.func.sum(r.c.cost)},
+        RECEIPTS, extra_dims={"category": r.c.category},
+        where=(ctx.in_query_dates(r.c.date),),
+    )
+
+
+def stock_period(ctx: CompileContext, unsupported: set[str]) -> sa.Select | None:
+    """Stock value summed over the period's snapshots and stocked (pair, date) rows."""
+    if ctx.needed_measures is not None and ctx.needed_measures & unsupported:
+        return None
+    r = _rollup(ctx, "inventory", {"inventory_value_sum", "stocked_pairs_dates"})
+    if r is None:
+        return None
+    rows, period = ctx.in_periods(r, r.c.date)
+    return ctx.grouped(
+        rows, period, sa.null(), r.c.location_id,
+        {"inventory_value_sum": sa.func.sum(r.c.value),
+         "stocked_pairs_dates": sa.func.sum(r.c.stocked)},
+        STOCK, extra_dims={"category": r.c.category},
+        where=(ctx.in_query_dates(r.c.date),),
+    )
+
+
+def at_snapshot(ctx: CompileContext, column: str,
+                measures: dict[str, str]) -> sa.Select | None:
+    """Stock at one snapshot per period (as-of or opening): `measures` maps a base
+    measure to the rollup column it sums ("value" or "qty")."""
+    r = _rollup(ctx, "inventory", set(measures))
+    if r is None:
+        return None
+    ps = ctx.snapshots_cte
+    base = r.join(ps, r.c.date == ps.c[column])
+    return ctx.grouped(base, ps.c._p, sa.null(), r.c.location_id,
+                       {name: sa.func.sum(r.c[col]) for name, col in measures.items()},
+                       STOCK, extra_dims={"category": r.c.category})
+
+
+def active(ctx: CompileContext) -> sa.Select | None:
+    """Sku-locations active in each period, from the runs of active days: a pair is
+    active in a period when one of its runs overlaps it. Any dimension the facts allow
+    works here too (the runs keep sku_id and location_id)."""
+    runs = ctx.source.rollups.get("active")
+    if runs is None or not ctx.rollups_current():
+        return None
+    r, p = runs.alias(), ctx.periods_cte
+    overlaps = sa.and_(r.c.run_start <= p.c.p_end, r.c.run_end >= p.c.p_start)
+    pairs = (
+        sa.select(p.c._p, r.c.sku_id, r.c.location_id)
+        .select_from(r.join(p, overlaps))
+        .where(r.c.run_start <= date_param(ctx.query.end),
+               r.c.run_end >= date_param(ctx.query.start))
+        .distinct()
+        .cte("active_pairs")
+    )
+    return ctx.grouped(pairs, pairs.c._p, pairs.c.sku_id, pairs.c.location_id,
+                       {"active_pairs": sa.func.count()}, STOCK)
