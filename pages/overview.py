@@ -3,12 +3,17 @@ their targets, a monthly trend, and breakdowns by region and by channel.
 
 Filter state lives in the URL: the layout reads it on load, and every change is written
 back (clientside, without a reload), so a view can be bookmarked and shared.
+
+Cards and charts are built once per distinct (inputs, result values) and then shared
+(components/wall_refresh.py `rendered`): building plotly figures was most of a cached
+refresh (profiled with bench/board_bench.py), and a board is asked the same again and again.
 """
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.charts import breakdown_chart, trend_chart
@@ -19,6 +24,7 @@ from components.formatting import is_missing
 from components.kpi_card import CardSpec, kpi_card
 from components.page_frame import loading, page_frame, section
 from components.page_state import initial_state, period_of, register_filter_sync, state_id
+from components.wall_refresh import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
@@ -26,7 +32,7 @@ from metrics.errors import QueryError
 from metrics.periods import months_back, previous_period, split_periods
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
-from metrics.thresholds import threshold_category
+from metrics.thresholds import current_thresholds, threshold_category
 
 dash.register_page(__name__, path="/", name="overview", title="StockLens")
 
@@ -124,7 +130,10 @@ def update_kpis(state, lang):
         return [], subtitle, error_alert(exc, lang)
     days = (end - start).days + 1
     one = threshold_category(filters.category)  # its own thresholds judge, if it has any
-    cards = [kpi_card(spec, current, previous, days, lang, one) for spec in CARDS]
+    cards = rendered("ov-kpis", [lang, days, one, repr(current_thresholds()),
+                                 repr(current), repr(previous)], [],
+                     lambda: {"cards": [kpi_card(spec, current, previous, days, lang, one)
+                                        for spec in CARDS]})[0]["cards"]
     empty = all(is_missing(current[m]) or current[m] == 0
                 for m in ("revenue", "inventory_value"))
     return cards, subtitle, empty_alert(lang) if empty else None
@@ -148,7 +157,10 @@ def update_trend(state, metric, lang):
     except FAILURES as exc:
         return message_figure(str(exc)), ""
     days = {p.label: p.days for p in split_periods(start, end, None, "month", 90)}
-    figure = trend_chart(frame, metric, "month", lang, days, threshold_category(filters.category))
+    one = threshold_category(filters.category)
+    figure = rendered("ov-trend", [metric, lang, days, one, repr(current_thresholds())], [frame],
+                      lambda: {"figure": trend_chart(frame, metric, "month", lang, days, one)
+                               .to_plotly_json()})[0]["figure"]
     return figure, t("board.trend_hint", lang, end=end)
 
 
@@ -170,13 +182,15 @@ def update_breakdowns(state, metric, lang):
                   for dim in ("region", "channel")}
     except FAILURES as exc:
         return message_figure(str(exc)), message_figure(str(exc))
-    figures = []
-    for dim, frame in frames.items():
+    one, limits = threshold_category(filters.category), repr(current_thresholds())
+
+    def figure(dim: str, frame: pd.DataFrame) -> dict:
         if frame.empty:
-            figures.append(message_figure(t("board.empty", lang)))
-            continue
+            return message_figure(t("board.empty", lang)).to_plotly_json()
         labels = {v: option_label(dim, v, lang) for v in frame[dim] if v is not None}
-        figures.append(breakdown_chart(frame, dim, metric, lang, days, labels,
-                                       overall.iloc[0][metric],
-                                       threshold_category(filters.category)))
-    return figures
+        return breakdown_chart(frame, dim, metric, lang, days, labels,
+                               overall.iloc[0][metric], one).to_plotly_json()
+
+    return [rendered(f"ov-by-{dim}", [dim, metric, lang, days, one, limits], [frame, overall],
+                     lambda dim=dim, frame=frame: {"figure": figure(dim, frame)})[0]["figure"]
+            for dim, frame in frames.items()]
