@@ -8,6 +8,8 @@ compiler. How the relations are built from a user's schema is the connector's bu
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,8 @@ from data_connectors.rollups import rollup_relations
 from metrics.model import ENTITIES, Entity, canonical_table
 
 ROLLUP_CHECK_S = 5.0
+DUCKDB_MEMORY_ENV = "STOCKLENS_DUCKDB_MEMORY_LIMIT"
+DEFAULT_DUCKDB_MEMORY = "1GB"
 
 
 class SourceError(RuntimeError):
@@ -160,9 +164,27 @@ def open_duckdb(path: Path | str, read_only: bool = True) -> Source:
         f"duckdb:///{path}", connect_args={"read_only": read_only},
         poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4,
     )
+    if read_only:
+        limit_duckdb_memory(engine)
     try:
         relations, missing = relations_for_engine(engine)
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise SourceError(f"cannot open {path}: {exc.orig}") from exc
     return Source(path.stem, engine, relations, missing, rollup_relations(engine))
+
+
+def limit_duckdb_memory(engine: sa.Engine) -> None:
+    """Cap the memory DuckDB may use while serving ($STOCKLENS_DUCKDB_MEMORY_LIMIT, default
+    1GB; "default" keeps DuckDB's own 80 % of RAM). DuckDB's default suits a one-off
+    analysis, not a server sharing a laptop: at 10M sales lines its buffers took the
+    server past 1.7 GB (bench/board_bench.py); above the cap it evicts cached blocks and
+    spills to disk. Set per connection (a global setting), so the file's open
+    configuration, which other connections must match, stays as it was."""
+    limit = os.environ.get(DUCKDB_MEMORY_ENV, DEFAULT_DUCKDB_MEMORY).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, re.IGNORECASE):
+        return  # "default", empty or not a size: DuckDB's own limit
+
+    @sa.event.listens_for(engine, "connect")
+    def _limit(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.execute(f"SET memory_limit = '{limit}'")  # type: ignore[attr-defined]
