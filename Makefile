@@ -29,8 +29,11 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
+# make bench SCALES="1 10" (sales lines ≈ 1.15M × scale; README "Performance" says how long)
+SCALES ?= 1 10 30
 bench: $(VENV)/.installed
 	$(BIN)/python bench/demo_build.py --scales 1
+	$(BIN)/python bench/board_bench.py --scales $(SCALES)
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/report.py
 

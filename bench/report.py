@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from report_backtest import backtest_section
+from report_board import board_section
 from report_wall import wall_load_section
 
 ROOT = Path(__file__).resolve().parent
@@ -48,7 +49,7 @@ def demo_build_section(data: dict) -> list[str]:
 
 
 SECTIONS = {"demo_build.json": demo_build_section, "wall_load.json": wall_load_section,
-            "backtest.json": backtest_section}
+            "backtest.json": backtest_section, "board_bench.json": board_section}
 
 
 def main() -> None:
