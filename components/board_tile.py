@@ -123,19 +123,20 @@ def tile_message(text: str, kind: str = "info") -> html.Div:
     return html.Div(text, className=f"tile-message tile-message-{kind}", role="status")
 
 
-def _walk(component: object) -> Iterator[object]:
+def walk_components(component: object) -> Iterator[object]:
+    """A component and every component below it (through `children`), depth first."""
     yield component
     children = getattr(component, "children", None)
     for child in children if isinstance(children, list | tuple) else [children]:
         if child is not None and hasattr(child, "to_plotly_json"):
-            yield from _walk(child)
+            yield from walk_components(child)
 
 
 def fit_to_tile(component: object) -> object:
     """Make a rendered view fill the tile's body: charts follow the tile's size (responsive,
     so a resize needs no redraw), large tables scroll inside it instead of their fixed
     520 px."""
-    for part in _walk(component):
+    for part in walk_components(component):
         if isinstance(part, dcc.Graph):
             part.responsive = True
             part.style = {"height": "100%", "minHeight": 0}

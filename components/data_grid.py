@@ -17,25 +17,21 @@ from datetime import date
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from components.formatting import CURRENCY, DASH, _compact
 from components.metric_grid import (
-    AUDITED,
-    DOWNLOAD,
     FMT,
     GRID,
     HEADER_HEIGHT,
-    META,
     NATURAL_SORT,
     ROW_HEIGHT,
     ROW_ID,
     STATUS,
     THEME,
-    _toolbar,
+    grid_block,
     locale_text,
 )
-from i18n import t
 
 KINDS = ("text", "date", "int", "units", "number", "money", "days", "percent")
 
@@ -156,19 +152,5 @@ def data_grid(name: str, frame: pd.DataFrame, columns: Sequence[Column], keys: S
         className="sl-metric-grid" + (" sl-grid-clickable" if clickable else ""),
         style={} if small else {"height": height},
     )
-    headers = {c.field: c.label for c in columns}
-    meta = {"name": name, "headers": headers, "metrics": [], "totals": None,
-            "count": {"one": t("grid.row_one", lang, n="{n}"),
-                      "many": t("grid.rows", lang, n="{n}")}}
-    empty = not rows
-    toolbar = _toolbar(name, len(rows), lang, hidden=empty)
-    if extra_tools is not None:
-        toolbar.children = [*toolbar.children, extra_tools()]
-    return html.Div([
-        toolbar,
-        html.Div(grid, hidden=empty),
-        html.Div(t("grid.empty", lang), className="sl-grid-empty", hidden=not empty),
-        dcc.Download(id={"type": DOWNLOAD, "name": name}),
-        dcc.Store(id={"type": META, "name": name}, data=meta),
-        dcc.Store(id={"type": AUDITED, "name": name}),
-    ], className="sl-grid-block")
+    return grid_block(name, grid, len(rows), {c.field: c.label for c in columns}, lang,
+                      extra_tools=extra_tools() if extra_tools is not None else None)

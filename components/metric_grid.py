@@ -322,14 +322,26 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
         className="sl-metric-grid" + (" sl-grid-clickable" if clickable else ""),
         style={} if small else {"height": height},
     )
+    return grid_block(name, grid, len(rows), headers, lang, metrics=list(metrics),
+                      totals=pinned[0] if pinned else None)
+
+
+def grid_block(name: str, grid: dag.AgGrid, count: int, headers: dict[str, str], lang: str,
+               metrics: list[str] | None = None, totals: dict | None = None,
+               extra_tools: object | None = None) -> html.Div:
+    """A grid with its toolbar (row count, CSV/Excel), empty notice, download and the
+    stores the export callbacks read (components/metric_grid_callbacks.py): every grid of
+    the app is exported and audited the same way."""
     meta = {
-        "name": name, "headers": headers, "metrics": list(metrics),
-        "totals": pinned[0] if pinned else None,
+        "name": name, "headers": headers, "metrics": metrics or [], "totals": totals,
         "count": {"one": t("grid.row_one", lang, n="{n}"), "many": t("grid.rows", lang, n="{n}")},
     }
-    empty = not rows
+    empty = not count
+    toolbar = _toolbar(name, count, lang, hidden=empty)
+    if extra_tools is not None:
+        toolbar.children = [*toolbar.children, extra_tools]
     return html.Div([
-        _toolbar(name, len(rows), lang, hidden=empty),
+        toolbar,
         html.Div(grid, hidden=empty),
         html.Div(t("grid.empty", lang), className="sl-grid-empty", hidden=not empty),
         dcc.Download(id={"type": DOWNLOAD, "name": name}),

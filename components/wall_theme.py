@@ -8,7 +8,7 @@ fill their panel.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 import dash_ag_grid as dag
@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from dash import dcc, html
 
-from components.board_tile import fit_to_tile
+from components.board_tile import fit_to_tile, walk_components
 from components.theme import FONT, STATUS_COLORS
 
 TEXT = "#e6edf8"
@@ -97,19 +97,11 @@ def grid_theme(size: int) -> str:
             "columnBorder: false, browserColorScheme: 'dark'})")
 
 
-def _walk(component: object) -> Iterator[object]:
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and hasattr(child, "to_plotly_json"):
-            yield from _walk(child)
-
-
 def dark_view(component: object, size: int) -> object:
     """A rendered saved view (components/view_render.py) made to fill a wall panel in the
     dark look: figures restyled and static, tables in the dark grid theme."""
     component = fit_to_tile(component)
-    for part in _walk(component):
+    for part in walk_components(component):
         if isinstance(part, dcc.Graph):
             part.config = GRAPH_CONFIG
             figure = getattr(part, "figure", None)
