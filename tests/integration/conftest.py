@@ -1,4 +1,5 @@
-"""Session fixtures for the integration tests: a scratch database on each real server.
+"""Fixtures for the integration tests: a scratch database on each real server (per
+session), and the demo registry and app that the API and auth tests attack (per module).
 
 Each scratch database has a unique name (stocklens_<pid>_<random>) so concurrent runs on
 one machine never collide, and is dropped when the session ends. A server that cannot be
@@ -8,9 +9,14 @@ reached fails the tests that need it with a hint (see tests/integration/servers.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import dash
 import pytest
 
+from app import create_app
+from data_connectors.registry import SourceRegistry
+from tests.integration.api_support import demo_registry
 from tests.integration.servers import (
     MARIADB,
     POSTGRES,
@@ -49,3 +55,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("engine parity: metric query wall time per engine")
         for engine, seconds in ENGINE_TIMINGS.items():
             terminalreporter.write_line(f"{engine:<12} {seconds:8.2f} s")
+
+
+@pytest.fixture(scope="module")
+def registry(demo_db: Path) -> Iterator[SourceRegistry]:
+    """The demo fixture as the app's only source (one per test module). Its connections
+    are closed afterwards: DuckDB refuses a second connection to a file with another
+    configuration (a test's own duckdb.connect) while one stays open in the process."""
+    found = demo_registry(demo_db)
+    yield found
+    found.dispose()
+
+
+@pytest.fixture(scope="module")
+def app(registry: SourceRegistry) -> dash.Dash:
+    """The whole app on that registry, as the server runs it (one per test module)."""
+    return create_app(registry=registry)

@@ -17,14 +17,9 @@ from api.limits import MAX_BODY_BYTES, MAX_ROWS, MAX_TIME_BUCKETS
 from data_connectors.config import SourceConfig
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
-from tests.integration.api_support import QUERY_URL, api_client, demo_registry, post_query, use
+from tests.integration.api_support import QUERY_URL, api_client, post_query, use
 
 SECRET = "s3cret-pw"
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ from data_connectors.source import open_duckdb
 from metrics.dimensions import DIMENSIONS, FILTERABLE
 from metrics.query import ABC_MEASURES, HAVING_OPS
 from metrics.registry import METRICS
-from tests.integration.api_support import api_client, demo_registry, use
+from tests.integration.api_support import api_client, use
 
 QUERY = ("/api/v1/query", "POST")
 GENERATED_EXAMPLES = 300  # per generation mode of POST /api/v1/query
@@ -56,11 +56,6 @@ def fuzz(max_examples: int) -> settings:
     the current code), health checks off (nested @given, slow data generation)."""
     return settings(max_examples=max_examples, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
 
 
 @pytest.fixture(scope="module")

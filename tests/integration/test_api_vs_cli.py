@@ -25,7 +25,7 @@ from cli.main import build_parser
 from cli.query_cmd import build_query
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
-from tests.integration.api_support import api_client, demo_registry, post_query, use
+from tests.integration.api_support import api_client, post_query, use
 
 ROOT = Path(__file__).resolve().parents[2]
 # Both sides run the same SQL on the same file, but DuckDB sums in parallel, so the last
@@ -124,11 +124,6 @@ def run_cli(db: Path, args: list[str]) -> list[dict[str, Any]]:
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
 
 
 @pytest.fixture(scope="module")

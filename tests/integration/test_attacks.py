@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import create_app
 from components.filter_state import BoardFilters
 from components.formatting import format_value
 from data_connectors.registry import SourceRegistry
@@ -23,7 +22,7 @@ from data_connectors.source import open_duckdb
 from metrics.dimensions import FILTERABLE
 from metrics.query import MetricQuery
 from metrics.runner import run_query
-from tests.integration.api_support import QUERY_URL, demo_registry, use
+from tests.integration.api_support import QUERY_URL, use
 from tests.integration.auth_support import login, make_user
 
 INJECTIONS = [
@@ -31,16 +30,6 @@ INJECTIONS = [
     "sku_id, revenue FROM sales --", "\\'; SELECT pg_sleep(5); --", "East\x00", "x" * 500,
     "区域'--", "${jndi:ldap://x}", "<script>alert(1)</script>",
 ]
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
-
-
-@pytest.fixture(scope="module")
-def app(registry: SourceRegistry):
-    return create_app(registry=registry)
 
 
 @pytest.fixture(scope="module")

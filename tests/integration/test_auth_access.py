@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
 from data_connectors.registry import SourceRegistry
-from tests.integration.api_support import QUERY_URL, demo_registry, use
+from tests.integration.api_support import QUERY_URL, use
 from tests.integration.auth_support import (
     login,
     make_user,
@@ -24,16 +23,6 @@ from tests.integration.auth_support import (
 
 BANNER = "Demo mode: no login"
 QUERY = {"metrics": ["revenue"], "start": "2026-01-01", "end": "2026-03-31"}
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
-
-
-@pytest.fixture(scope="module")
-def app(registry: SourceRegistry):
-    return create_app(registry=registry)
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from dash.exceptions import PreventUpdate
 
-from app import create_app
 from app_state.users import get_user
 from auth import (
     ADMIN,
@@ -30,18 +28,8 @@ from auth import (
 from auth.accounts import new_wall_token
 from auth.identity import NOTHING, start_session, start_wall_session
 from data_connectors.registry import SourceRegistry
-from tests.integration.api_support import demo_registry, use
+from tests.integration.api_support import use
 from tests.integration.auth_support import make_user
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
-
-
-@pytest.fixture(scope="module")
-def app(registry: SourceRegistry):
-    return create_app(registry=registry)
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,15 @@ log, the ?next= redirect, and sessions that end when the account changes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from app import create_app
 from app_state import users as store
 from app_state.audit_log import last_entries
 from auth.identity import ISSUED
 from data_connectors.registry import SourceRegistry
-from tests.integration.api_support import demo_registry, use
+from tests.integration.api_support import use
 from tests.integration.auth_support import (
     PASSWORD,
     csrf_of,
@@ -23,16 +21,6 @@ from tests.integration.auth_support import (
     password_hash,
     render_page,
 )
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
-
-
-@pytest.fixture(scope="module")
-def app(registry: SourceRegistry):
-    return create_app(registry=registry)
 
 
 @pytest.fixture(autouse=True)

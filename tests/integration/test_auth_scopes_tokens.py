@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from app import create_app
 from app_state.audit_log import last_entries
 from app_state.boards import create_board
 from auth import accounts
@@ -20,18 +19,8 @@ from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.runner import run_query
-from tests.integration.api_support import QUERY_URL, demo_registry, use
+from tests.integration.api_support import QUERY_URL, use
 from tests.integration.auth_support import login, make_user, page_text, render_page
-
-
-@pytest.fixture(scope="module")
-def registry(demo_db: Path) -> SourceRegistry:
-    return demo_registry(demo_db)
-
-
-@pytest.fixture(scope="module")
-def app(registry: SourceRegistry):
-    return create_app(registry=registry)
 
 
 @pytest.fixture(scope="module")
