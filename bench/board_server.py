@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,17 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
-import requests
+from server_process import free_port, stop, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = Path("/tmp/stocklens-bench.lock")
 _held: list[bool] = []  # non-empty while this process holds the lock
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class RssSampler(threading.Thread):
@@ -69,33 +62,12 @@ def serve(source_args: list[str], log_path: Path) -> Iterator[tuple[str, RssSamp
     base = f"http://127.0.0.1:{port}"
     sampler = RssSampler(proc.pid)
     try:
-        _wait_ready(base, proc, log_path)
+        wait_ready(base + "/_dash-layout", proc, log_path, timeout_s=180)
         sampler.start()
         yield base, sampler
     finally:
         sampler.stop.set()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_ready(base: str, proc: subprocess.Popen, log_path: Path,
-                timeout_s: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("the server exited:\n" + log_path.read_text(errors="replace"))
-        try:
-            if requests.get(base + "/_dash-layout", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the server did not answer within {timeout_s:.0f} s")
+        stop(proc, grace_s=10)
 
 
 @contextmanager

@@ -47,6 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from server_process import free_port
 from wall_capture import Variant, capture_with_retries, save_recording
 from wall_replay import Result, Screen, latency, replay_once, summarise
 from wall_server import (
@@ -54,7 +55,6 @@ from wall_server import (
     ProcessSampler,
     default_scopes,
     ensure_db,
-    free_port,
     gunicorn,
     machine,
     machine_busy_seconds,

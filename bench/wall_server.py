@@ -11,8 +11,6 @@ import argparse
 import os
 import platform
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import psutil
-import requests
+from server_process import stop, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_LOG_PROBLEMS = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|"
@@ -45,12 +43,6 @@ def post_worker_init(worker):
 
 
 # ---- the server under test -------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def gunicorn(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> Iterator[
         subprocess.Popen]:
@@ -70,34 +62,15 @@ def gunicorn(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> I
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # Ctrl-C reaches us, not it
     try:
-        _wait_ready(f"http://127.0.0.1:{args.port}", proc, log_path)
+        # until the wall page answers (each worker imports Dash and opens the source)
+        wait_ready(f"http://127.0.0.1:{args.port}/wall", proc, log_path, timeout_s=90)
         yield proc
     except BaseException:
         print("gunicorn's log ends:\n" + log_path.read_text(errors="replace")[-2000:],
               file=sys.stderr)
         raise
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_ready(base: str, proc: subprocess.Popen, log_path: Path, timeout: float = 90) -> None:
-    """Until the wall page answers 200 (each worker imports Dash and opens the source)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({proc.returncode}):\n"
-                               + log_path.read_text(errors="replace")[-3000:])
-        with suppress(requests.RequestException):
-            if requests.get(base + "/wall", timeout=5).status_code == 200:
-                return
-        time.sleep(0.5)
-    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s")
+        stop(proc, grace_s=30)
 
 
 class ProcessSampler(threading.Thread):
