@@ -98,8 +98,15 @@ def reorder_frame(source: str, scope: Scope | None, limit: int = LIMIT) -> pd.Da
     Looking the plan up means reading every sku-location's stock and lead time and
     fingerprinting them (~25 ms); the screens of one site all ask within seconds of each
     other, so an answer is shared for REORDER_REUSE_S — less than the shortest refresh
-    interval, so each screen's next refresh still asks afresh."""
-    key = (source, scope, limit)
+    interval, so each screen's next refresh still asks afresh — and only while the same
+    forecast run is the latest (a new run is seen at once)."""
+    from app_state.forecasts import latest_run  # one small read of the state database
+
+    try:
+        run = latest_run(source)
+    except SQLAlchemyError:
+        run = None
+    key = (source, scope, limit, run.id if run is not None else None)
     now = time.monotonic()
     with _recent_lock:
         found = _recent.get(key)
