@@ -7,6 +7,7 @@ default, so an old bookmark still opens); what it produces is always a valid sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -15,12 +16,18 @@ from urllib.parse import urlencode
 PRESETS = ("last30", "last90", "qtd", "ytd", "custom")
 DEFAULT_PRESET = "last90"
 FILTER_DIMENSIONS = ("region", "channel", "category")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _parse_date(text: object) -> date | None:
-    """ISO date, also when a date picker sends a timestamp ("2026-08-03T00:00:00")."""
+    """YYYY-MM-DD, also when a date picker sends a timestamp ("2026-08-03T00:00:00").
+    Only that form (not the other ISO forms Python 3.11 reads, such as 20260803): the
+    browser's copy of this parsing (assets/filter_sync.js) must read the same dates."""
+    head = str(text)[:10]
+    if not ISO_DAY.fullmatch(head):
+        return None
     try:
-        return date.fromisoformat(str(text)[:10])
+        return date.fromisoformat(head)
     except ValueError:
         return None
 

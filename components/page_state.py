@@ -2,25 +2,29 @@
 
 A page's state holds its filters (the filter bar), the source it shows and its own
 parameters (a drill path, the chosen metric, N days, …). The filter bar is synchronised
-into the store by one generic callback per page (`register_filter_sync`); page callbacks
-change the page parameters with `with_page`. The URL follows the store clientside: a step
-the Back button should undo (a drill) is pushed onto the history, a filter tweak replaces
-the current entry. On load — and on Back, when Dash's router rebuilds the page — the page's
-layout reads the state back from the URL.
+into the store by one clientside callback per page (`register_filter_sync`, running
+assets/filter_sync.js: no server round trip before the data callbacks); page callbacks
+change the page parameters with `with_page`. The state also carries `last`, the data's last
+day when the page was built, which the clientside sync anchors presets at. The URL
+follows the store clientside: a step the Back button should undo (a drill) is pushed onto
+the history, a filter tweak replaces the current entry. On load — and on Back, when Dash's
+router rebuilds the page — the page's layout reads the state back from the URL.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, ctx
+from dash import Input, Output, State, clientside_callback
 
 from components.filter_bar import fid
 from components.filter_state import FILTER_DIMENSIONS, BoardFilters
 from data_connectors import active
+from data_connectors.source import SourceError
 
 
 def state_id(prefix: str) -> str:
@@ -30,21 +34,27 @@ def state_id(prefix: str) -> str:
 def initial_state(params: Mapping[str, str], source: str,
                   page: Mapping[str, str | None]) -> dict:
     """The state a page opens with: filters from the URL, page parameters as given."""
+    try:
+        last = active.data_range(source)[1]
+    except SourceError:  # the page shows the failure; the sync then keeps the bar's dates
+        last = None
     return _finish(BoardFilters.from_params(params).to_store(), source,
-                   {k: v for k, v in page.items() if v is not None}, push=False)
+                   {k: v for k, v in page.items() if v is not None}, push=False,
+                   last=last.isoformat() if last else None)
 
 
-def _finish(filters: dict, source: str, page: dict, push: bool) -> dict:
+def _finish(filters: dict, source: str, page: dict, push: bool, last: str | None) -> dict:
     params = BoardFilters.from_params(filters).to_params()
     params.update(page)
     if len(active.registry().names()) > 1:  # a shared link must open the same data
         params["source"] = source
-    return {**filters, "source": source, "page": page, "push": push,
+    return {**filters, "source": source, "page": page, "push": push, "last": last,
             "qs": "?" + urlencode(params) if params else ""}
 
 
 def with_filters(state: dict, filters: BoardFilters) -> dict:
-    return _finish(filters.to_store(), state["source"], dict(state["page"]), push=False)
+    return _finish(filters.to_store(), state["source"], dict(state["page"]), push=False,
+                   last=state.get("last"))
 
 
 def with_page(state: dict, push: bool, **changes: str | None) -> dict:
@@ -56,7 +66,7 @@ def with_page(state: dict, push: bool, **changes: str | None) -> dict:
         else:
             page[key] = value
     return _finish({k: state[k] for k in ("preset", "start", "end", *FILTER_DIMENSIONS)},
-                   state["source"], page, push)
+                   state["source"], page, push, last=state.get("last"))
 
 
 def filters_of(state: Mapping) -> BoardFilters:
@@ -79,10 +89,14 @@ def source_of(state: object) -> str:
 def register_filter_sync(prefix: str, dims: Iterable[str] = FILTER_DIMENSIONS) -> None:
     """The one callback that turns a page's filter bar into its state: picking dates means
     "custom", picking a preset shows its dates, reset restores the defaults. Dimensions the
-    page's bar does not show keep their values."""
-    dims = tuple(dims)
+    page's bar does not show keep their values.
 
-    @callback(
+    It runs in the browser (assets/filter_sync.js mirrors BoardFilters): a server-side sync
+    cost a whole round trip before the page's data callbacks could even be sent."""
+    dims = tuple(dims)
+    clientside_callback(
+        "function () { return window.stocklensFilters.sync("
+        f"{json.dumps(prefix)}, {json.dumps(list(dims))}, Array.from(arguments)); }}",
         Output(fid(prefix, "preset"), "value"),
         Output(fid(prefix, "dates"), "start_date"),
         Output(fid(prefix, "dates"), "end_date"),
@@ -96,20 +110,6 @@ def register_filter_sync(prefix: str, dims: Iterable[str] = FILTER_DIMENSIONS) -
         State(state_id(prefix), "data"),
         prevent_initial_call=True,
     )
-    def sync(preset, start, end, *rest):
-        values, state = dict(zip(dims, rest[:len(dims)], strict=True)), rest[-1]
-        chosen = {**{d: state.get(d) for d in FILTER_DIMENSIONS}, **values}
-        filters = BoardFilters.from_params({"preset": preset, "start": start, "end": end,
-                                            **chosen})
-        trigger = ctx.triggered_id
-        if trigger == fid(prefix, "reset"):
-            filters = BoardFilters()
-        elif trigger == fid(prefix, "dates") and start and end:
-            filters = filters.with_custom_period(date.fromisoformat(start[:10]),
-                                                 date.fromisoformat(end[:10]))
-        first, last = filters.period(active.data_range(state["source"])[1])
-        return (filters.preset, first, last, *(list(getattr(filters, d)) for d in dims),
-                with_filters(state, filters))
 
     clientside_callback(
         dash.ClientsideFunction("stocklens", "syncUrl"),
