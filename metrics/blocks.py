@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from metrics import rollup_blocks
 from metrics.ageing import ageing_block
 from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
-from metrics.sqlfuncs import days_between
+from metrics.sqlfuncs import date_param, days_between
 
 
 def sales_block(ctx: CompileContext) -> sa.Select:
@@ -99,10 +99,17 @@ def dead_stock_block(ctx: CompileContext) -> sa.Select:
     """Value at as-of of sku-locations with stock and no sale (any channel) in the N days
     ending at as-of; the sales window may reach back before the period's start."""
     s, p = ctx.rel("sales"), ctx.periods_cte
+    # Two predicates that change no result but let the engine skip most sales lines: the
+    # windows' overall span (pruned on the date before the range join), and the query's
+    # sku and location filters (a pair outside them has no stock row in this block
+    # anyway). At 10M sales lines on DuckDB they took a region's dead stock from ~70 ms to
+    # ~30 ms; the distinct over every recent sale was most of the board's card query.
+    span = s.c.date.between(date_param(min(q.dead_from for q in ctx.periods)),
+                            date_param(max(q.as_of for q in ctx.periods)))
     recent = (
         sa.select(p.c._p, s.c.sku_id, s.c.location_id)
         .select_from(s.join(p, s.c.date.between(p.c.dead_from, p.c.as_of)))
-        .where(s.c.qty > 0)
+        .where(s.c.qty > 0, span, *ctx.pair_filters(s.c.sku_id, s.c.location_id))
         .distinct()
         .cte("recent_sales")
     )

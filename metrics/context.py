@@ -178,6 +178,29 @@ class CompileContext:
             raise AssertionError("abc_class is joined by grouped()")
         raise QueryError(f"{dim_id!r} does not apply to {kind} measures", "by")
 
+    def pair_filters(self, sku_id: ColumnElement,
+                     location_id: ColumnElement) -> list[ColumnElement]:
+        """The query's filters on sku and location attributes (scope included) as
+        conditions on a (sku_id, location_id) pair, for a helper relation that `grouped`
+        does not filter itself. Channel filters are left out: they mean different things
+        for sales lines and for stock."""
+        conds: list[ColumnElement] = []
+        for d, values in self.query.filters().items():
+            dim = DIMENSIONS[d]
+            if d == "sku":
+                conds.append(sku_id.in_(values))
+            elif d == "location":
+                conds.append(location_id.in_(values))
+            elif dim.origin == "sku":
+                sku = self.rel("sku")
+                conds.append(sku_id.in_(sa.select(sku.c.sku_id).correlate(None)
+                                        .where(sku.c[dim.column].in_(values))))
+            elif dim.origin == "location":
+                loc = self.rel("location")
+                conds.append(location_id.in_(sa.select(loc.c.location_id).correlate(None)
+                                             .where(loc.c[dim.column].in_(values))))
+        return conds
+
     def grouped(
         self,
         base: sa.FromClause,
