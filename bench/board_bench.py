@@ -27,6 +27,7 @@ import copy
 import itertools
 import json
 import random
+import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,9 @@ DATA = ROOT / "data" / "bench"
 PAGES = ("/", "/products", "/locations", "/channels", "/ageing", "/slow-movers", "/abc")
 PRESETS = ("last30", "last90", "qtd", "ytd")
 CALLBACK = "/_dash-update-component"
+# A page shows a failed query (a timeout, say) as a red alert in a 200 answer: counted,
+# so a fast "answer" that is an error message is not mistaken for a fast result.
+ERROR_MARK = re.compile(r'"color":\s*"danger"')
 
 
 def demo_file(scale: float) -> Path:
@@ -108,18 +112,20 @@ def with_filters(body: dict[str, Any], combo: dict[str, Any]) -> dict[str, Any]:
 def refresh(session: requests.Session, base: str, bodies: list[dict[str, Any]],
             pool: ThreadPoolExecutor) -> dict[str, Any]:
     """Send a page's data callbacks together; the refresh ends with the last answer."""
-    def one(body: dict[str, Any]) -> tuple[float, int]:
+    def one(body: dict[str, Any]) -> tuple[float, int, bool]:
         started = time.perf_counter()
         answer = session.post(base + CALLBACK, json=body, timeout=600)
-        return time.perf_counter() - started, answer.status_code
+        failed = bool(ERROR_MARK.search(answer.text))
+        return time.perf_counter() - started, answer.status_code, failed
 
     started = time.perf_counter()
     done = list(pool.map(one, bodies))
-    bad = [status for _, status in done if status not in (200, 204)]
+    bad = [status for _, status, _ in done if status not in (200, 204)]
     if bad:
         raise RuntimeError(f"callback answered {bad}")
     return {"ms": round((time.perf_counter() - started) * 1000, 1),
-            "callbacks_ms": [round(s * 1000, 1) for s, _ in done]}
+            "callbacks_ms": [round(s * 1000, 1) for s, _, _ in done],
+            "error_answers": sum(failed for _, _, failed in done)}
 
 
 def percentiles(values: list[float]) -> dict[str, float | int]:
@@ -159,6 +165,7 @@ def measure_pages(base: str, pool_of_combos: list[dict[str, Any]], cold: int, wa
             "warm_per_callback": percentiles([ms for r in warm_runs
                                               for ms in r["callbacks_ms"]]),
             "cold_runs_ms": [r["ms"] for r in cold_runs],
+            "error_answers": sum(r["error_answers"] for r in cold_runs + warm_runs),
         }
         if path == "/":
             board_combos = mine
@@ -226,6 +233,7 @@ def run_scale(scale: float, args: argparse.Namespace, work: Path) -> dict[str, A
         seconds = time.perf_counter() - started
         peak, after = rss.peak, rss.current()
     result = {"scale": scale, "engine": "postgresql" if args.url else "duckdb",
+              "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
               "rows": _rows(db), "pages": pages, "browser": browser,
               "server_rss_mb": {"peak": round(peak / 2**20), "at_end": round(after / 2**20)},
               "server_seconds": round(seconds, 1)}

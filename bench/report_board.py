@@ -34,15 +34,20 @@ def _median(values: list[float]) -> float | None:
 
 
 def page_table(run: dict[str, Any]) -> list[str]:
-    lines = ["| page | data callbacks | cold p50 | cold p95 | warm p50 | warm p95 |",
-             "|---|---:|---:|---:|---:|---:|"]
+    """Per page: latencies, and how many callback answers were an error message (a query
+    timeout shows as a red alert in a 200 answer; not counted before 2026-11-22: n/a)."""
+    lines = ["| page | data callbacks | cold p50 | cold p95 | warm p50 | warm p95 "
+             "| error answers |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for path, fig in run["pages"].items():
         if "cold" not in fig:
-            lines.append(f"| `{path}` | — | {fig.get('note', '')} | | | |")
+            lines.append(f"| `{path}` | — | {fig.get('note', '')} | | | | |")
             continue
         c, w = fig["cold"], fig["warm"]
+        errors = fig.get("error_answers")
         lines.append(f"| `{path}` | {fig['data_callbacks']} | {_ms(c['p50_ms'])} "
-                     f"| {_ms(c['p95_ms'])} | {_ms(w['p50_ms'])} | {_ms(w['p95_ms'])} |")
+                     f"| {_ms(c['p95_ms'])} | {_ms(w['p50_ms'])} | {_ms(w['p95_ms'])} "
+                     f"| {'n/a' if errors is None else errors} |")
     return lines
 
 
@@ -115,8 +120,10 @@ def board_section(data: dict[str, Any]) -> list[str]:
     for label in ("duckdb", "postgresql"):
         for run in data.get(label, {}).get("runs", []):
             rows = run["rows"]
+            when = run.get("measured_at", "")
             lines += [f"### {label}, scale {run['scale']:g}: {rows['sales']:,} sales lines, "
-                      f"{rows['inventory']:,} inventory rows", ""]
+                      f"{rows['inventory']:,} inventory rows"
+                      + (f" (measured {when[:10]})" if when else ""), ""]
             lines += [*page_table(run), ""]
             floor = run.get("board_floor")
             if floor:
