@@ -29,12 +29,14 @@ from components.options_bar import option, options_bar
 from components.page_frame import loading, section
 from components.page_state import period_of, register_filter_sync, state_id, with_page
 from components.pareto_chart import pareto_chart, pareto_frame
+from components.wall_refresh import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
 from metrics.query import ABC_MEASURES, MetricQuery
 from metrics.registry import METRICS
+from metrics.thresholds import current_thresholds
 
 dash.register_page(__name__, path="/abc", name="abc", title="StockLens · ABC analysis")
 
@@ -149,12 +151,19 @@ def show_classes(state, lang):
         empty = message_figure(t("board.empty", lang), 380)
         return cards, empty_alert(lang), subtitle, empty, "", metric_grid(
             "abc-skus", frame, ["sku"], [measure], lang, extra_columns=["abc_class"])
-    ranked = pareto_frame(frame, measure)
-    figure = pareto_chart(ranked, measure, cuts, lang)
-    hint = t("insight.abc.pareto_hint", lang, n=f"{len(ranked):,}")
-    grid = metric_grid("abc-skus", ranked, ["sku"], [measure], lang, height=360,
-                       extra_columns=["abc_class"], totals={measure: float(frame[measure].sum())})
-    return cards, None, subtitle, figure, hint, grid
+
+    def build() -> dict:
+        ranked = pareto_frame(frame, measure)
+        return {"figure": pareto_chart(ranked, measure, cuts, lang).to_plotly_json(),
+                "hint": t("insight.abc.pareto_hint", lang, n=f"{len(ranked):,}"),
+                "grid": metric_grid("abc-skus", ranked, ["sku"], [measure], lang, height=360,
+                                    extra_columns=["abc_class"],
+                                    totals={measure: float(frame[measure].sum())})}
+
+    # the Pareto chart has a point per SKU and the grid a row: built once per answer
+    built = rendered("abc-classes", [measure, cuts, lang, repr(current_thresholds())],
+                     [frame], build)[0]
+    return cards, None, subtitle, built["figure"], built["hint"], built["grid"]
 
 
 @callback(
@@ -173,4 +182,6 @@ def show_categories(state, lang):
         return message_figure(str(exc), 360)
     if frame.empty:
         return message_figure(t("board.empty", lang), 360)
-    return class_by_category_chart(frame, measure, lang)
+    return rendered("abc-categories", [measure, lang], [frame],
+                    lambda: {"figure": class_by_category_chart(frame, measure, lang)
+                             .to_plotly_json()})[0]["figure"]

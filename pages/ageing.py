@@ -30,11 +30,13 @@ from components.metric_grid import metric_grid
 from components.options_bar import option, options_bar, segmented
 from components.page_frame import loading, section
 from components.page_state import period_of, register_filter_sync, state_id, with_page
+from components.wall_refresh import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
 from metrics.query import MetricQuery
+from metrics.thresholds import current_thresholds
 
 dash.register_page(__name__, path="/ageing", name="ageing", title="StockLens · Inventory age")
 
@@ -146,7 +148,14 @@ def show_buckets(state, lang):
     if frame.empty or not frame["aged_units"].fillna(0).any():
         empty = message_figure(t("board.empty", lang), 330)
         return empty, empty
-    return bucket_charts(frame, stack, query.options.age_bucket_labels(), lang)
+    labels = query.options.age_bucket_labels()
+
+    def build() -> dict:
+        value, units = bucket_charts(frame, stack, labels, lang)
+        return {"value": value.to_plotly_json(), "units": units.to_plotly_json()}
+
+    charts = rendered("ageing-buckets", [stack, lang, labels], [frame], build)[0]
+    return charts["value"], charts["units"]
 
 
 @callback(
@@ -166,6 +175,8 @@ def show_oldest(state, lang):
         frame = active.run(query, state["source"])
     except FAILURES as exc:
         return error_alert(exc, lang), ""
-    grid = metric_grid("ageing-oldest", frame, ["sku", "location"], list(GRID_METRICS), lang,
-                       days=(end - start).days + 1)
-    return grid, t("insight.ageing.oldest_hint", lang, limit=GRID_LIMIT)
+    days = (end - start).days + 1
+    grid = rendered("ageing-oldest", [lang, days, repr(current_thresholds())], [frame],
+                    lambda: {"grid": metric_grid("ageing-oldest", frame, ["sku", "location"],
+                                                 list(GRID_METRICS), lang, days=days)})[0]
+    return grid["grid"], t("insight.ageing.oldest_hint", lang, limit=GRID_LIMIT)
