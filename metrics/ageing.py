@@ -54,7 +54,9 @@ def ageing_block(ctx: CompileContext) -> sa.Select:
         .select_from(i.join(ps, i.c.date == ps.c.snap_asof)
                      .join(p, p.c._p == ps.c._p)
                      .outerjoin(sku, sku.c.sku_id == i.c.sku_id))
-        .where(i.c.on_hand_qty > 0)
+        # the query's sku/location filters here too (grouped() applies them at the end):
+        # the FIFO walk then covers only the pairs that can be shown
+        .where(i.c.on_hand_qty > 0, *ctx.pair_filters(i.c.sku_id, i.c.location_id))
         .cte("age_stock")
     )
     r = ctx.rel("receipts")
