@@ -89,13 +89,16 @@ def targets(run: dict[str, Any]) -> list[str]:
         cold_n = browser.get("cold_changes", len(changes))
         for label, part in (("new filter", changes[:cold_n]), ("filter seen before",
                                                                changes[cold_n:])):
-            first_chart = _median([c["first_chart_ms"] for c in part])
+            firsts = [c["first_chart_ms"] for c in part if c["first_chart_ms"] is not None]
+            first_chart = _median(firsts)
             all_charts = _median([c["all_charts_ms"] for c in part])
             if first_chart is None:
                 continue
+            spread = f" (first chart {_ms(min(firsts))}–{_ms(max(firsts))})" \
+                if len(firsts) > 1 else ""
             out.append(f"| filter change → updated chart ≤ {FILTER_CHANGE_MS:.0f} ms "
-                       f"({label}; first chart / all charts, median) | {_ms(first_chart)} / "
-                       f"{_ms(all_charts)} | "
+                       f"({label}, {len(part)} changes; first chart / all charts, median) "
+                       f"| {_ms(first_chart)} / {_ms(all_charts)}{spread} | "
                        + _verdict(first_chart <= FILTER_CHANGE_MS,
                                   f"by {_ms(first_chart - FILTER_CHANGE_MS)}") + " |")
     return out
