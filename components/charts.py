@@ -10,23 +10,27 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.formatting import axis_format, format_value
-from components.theme import ACCENT, GRID, STATUS_COLORS, chart_layout, light_figure
+from components.theme import (
+    ACCENT,
+    GRID,
+    STATUS_COLORS,
+    base_layout,
+    light_figure,
+    reference_line,
+)
 from metrics.registry import METRICS
-from metrics.thresholds import current_thresholds, status, thresholds_for
+from metrics.thresholds import ThresholdSet, current_thresholds, status, thresholds_for
 
 
-def _line(axis: str, value: float, color: str, dash: str, width: float,
-           opacity: float | None = None) -> dict[str, object]:
-    """A reference line across the plot at `value` on `axis` ("x" or "y"): the shape
-    add_hline/add_vline would make, given directly (they cost ~20 ms a line)."""
-    other = "y" if axis == "x" else "x"
-    shape: dict[str, object] = {
-        "type": "line", f"{axis}ref": axis, f"{axis}0": value, f"{axis}1": value,
-        f"{other}ref": f"{other} domain", f"{other}0": 0, f"{other}1": 1,
-        "line": {"color": color, "dash": dash, "width": width}}
-    if opacity is not None:
-        shape["opacity"] = opacity
-    return shape
+def threshold_lines(metric_id: str, category: str | None = None,
+                    limits_set: ThresholdSet | None = None) -> list[dict[str, object]]:
+    """Dashed target and alert lines of a metric whose thresholds are on the value itself
+    (not on an annualized basis); none otherwise."""
+    limits = thresholds_for(metric_id, category, limits_set)
+    if limits is None or METRICS[metric_id].threshold_basis != "value":
+        return []
+    return [reference_line("y", value, STATUS_COLORS[level], "dash", 1, opacity=0.8)
+            for level, value in (("good", limits.good), ("bad", limits.bad))]
 
 
 def trend_chart(frame: pd.DataFrame, metric_id: str, grain: str, lang: str,
@@ -45,17 +49,14 @@ def trend_chart(frame: pd.DataFrame, metric_id: str, grain: str, lang: str,
         cliponaxis=False,
         hovertemplate="%{x}: %{text}<extra></extra>",
     ))
-    limits = thresholds_for(metric_id, category, limits_set)
     top = float(values.max()) if values.notna().any() else 0.0
-    shapes = []
-    if limits is not None and METRICS[metric_id].threshold_basis == "value":
-        shapes = [_line("y", value, STATUS_COLORS[level], "dash", 1, opacity=0.8)
-                  for level, value in (("good", limits.good), ("bad", limits.bad))]
-        top = max(top, limits.good, limits.bad)
+    shapes = threshold_lines(metric_id, category, limits_set)
+    if shapes:  # the lines stay in view
+        top = max(top, *(shape["y0"] for shape in shapes))
     yaxis = {**axis_format(metric_id), "gridcolor": GRID}
     if top > 0:
         yaxis["range"] = [min(0.0, float(values.min())), top * 1.15]
-    fig.update_layout(**chart_layout(height=320, yaxis=yaxis, xaxis={"type": "category"},
+    fig.update_layout(**base_layout(height=320, yaxis=yaxis, xaxis={"type": "category"},
                                      bargap=0.35, shapes=shapes))
     return fig
 
@@ -86,11 +87,11 @@ def breakdown_chart(frame: pd.DataFrame, dim: str, metric_id: str, lang: str, da
     ))
     shapes = []
     if overall is not None and pd.notna(overall):
-        shapes.append(_line("x", float(overall), ACCENT, "dot", 1.5))
+        shapes.append(reference_line("x", float(overall), ACCENT, "dot", 1.5))
     known = [float(v) for v in data[metric_id].dropna()] + [float(overall or 0), 0.0]
     xaxis = {**axis_format(metric_id), "gridcolor": GRID}
     if max(known) > 0 or min(known) < 0:  # room for the value labels outside the bars
         xaxis["range"] = [min(known) * 1.22, max(known) * 1.22]
-    fig.update_layout(**chart_layout(height=max(150, 38 * len(data) + 50), bargap=0.35,
+    fig.update_layout(**base_layout(height=max(150, 38 * len(data) + 50), bargap=0.35,
                                      xaxis=xaxis, yaxis={"automargin": True}, shapes=shapes))
     return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 
-from components.theme import MUTED, base_layout
+from components.theme import MUTED, base_layout, light_figure
 from i18n import t
 
 
@@ -20,7 +20,7 @@ def empty_alert(lang: str) -> dbc.Alert:
 
 def message_figure(text: str, height: int = 240) -> go.Figure:
     """An empty chart carrying a message in its middle (keeps the layout from jumping)."""
-    fig = go.Figure()
+    fig = light_figure()
     fig.add_annotation(text=text, showarrow=False, font={"size": 14, "color": MUTED},
                        xref="paper", yref="paper", x=0.5, y=0.5)
     fig.update_layout(**base_layout(height=height, xaxis={"visible": False},

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from components.abc_summary import CLASS_COLORS, CLASSES
 from components.formatting import axis_format, format_value
-from components.theme import GRID, MUTED, base_layout
+from components.theme import GRID, MUTED, base_layout, light_figure
 from i18n import t
 from metrics.registry import METRICS
 
@@ -41,7 +41,7 @@ def _percent(value: object) -> str:
 def pareto_chart(ranked: pd.DataFrame, measure: str, cuts: tuple[float, float],
                  lang: str) -> go.Figure:
     """`ranked`: from `pareto_frame`; `cuts`: the A and B cut-offs as fractions."""
-    fig = go.Figure()
+    fig = light_figure()
     for klass in CLASSES:
         part = ranked[ranked["abc_class"] == klass]
         if part.empty:

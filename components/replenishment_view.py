@@ -13,7 +13,7 @@ from dash import html
 
 from components.data_grid import Column
 from components.formatting import CURRENCY, DASH, _compact
-from components.theme import ACCENT, MUTED, base_layout
+from components.theme import ACCENT, MUTED, base_layout, light_figure
 from i18n import t
 
 CHART_FORECAST_DAYS = 56
@@ -75,7 +75,7 @@ def demand_figure(history: pd.DataFrame, plan: pd.DataFrame, paths: np.ndarray,
     horizon = min(CHART_FORECAST_DAYS, paths.shape[1]) if paths.ndim == 2 else 0
     forecast = paths[rows, :horizon].sum(axis=0) if len(rows) else np.zeros(horizon)
     days = [as_of + timedelta(days=h + 1) for h in range(horizon)]
-    fig = go.Figure()
+    fig = light_figure()
     fig.add_bar(x=history["day"], y=history["units_sold"], marker_color=ACCENT,
                 opacity=0.55, name=t("repl.chart.actual", lang),
                 hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>")

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.formatting import axis_format, format_value
-from components.theme import GRID, base_layout
+from components.theme import GRID, base_layout, light_figure
 
 # A qualitative palette in the board's tones (the status colours are kept for status).
 PALETTE = ("#2f6fde", "#20a39e", "#f0a43a", "#8e6bd8", "#e0607e", "#5bb6e8", "#9bb43a",
@@ -47,7 +47,7 @@ def stacked_bar_chart(frame: pd.DataFrame, x: str, stack: str, metric: str, lang
     """The chart; `stack_labels` name the legend entries (e.g. translated channels)."""
     table = stack_table(frame, x, stack, metric, x_order, stack_order)
     xs = [str(v) for v in table.index]
-    fig = go.Figure()
+    fig = light_figure()
     for index, column in enumerate(table.columns):
         name = (stack_labels or {}).get(column, column)
         values = table[column].tolist()

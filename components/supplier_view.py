@@ -11,7 +11,7 @@ from dash import html
 from components.data_grid import Column
 from components.formatting import DASH
 from components.replenishment_view import status_card
-from components.theme import STATUS_COLORS, base_layout
+from components.theme import STATUS_COLORS, base_layout, light_figure
 from i18n import t
 
 ON_TIME_GOOD, ON_TIME_BAD = 0.9, 0.75
@@ -73,7 +73,7 @@ def lead_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
               for s in data["on_time_share"]]
     hover = [t("sup.col.on_time_share", lang) + f": {s * 100:.1f}%" if s == s else DASH
              for s in data["on_time_share"]]
-    fig = go.Figure(go.Bar(
+    fig = light_figure(go.Bar(
         x=data["lead_time_mean"], y=data["supplier"], orientation="h", marker_color=colors,
         error_x={"type": "data", "array": data["lead_time_std"].fillna(0), "color": "#7b8aa0",
                  "thickness": 1.2, "width": 3},

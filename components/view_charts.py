@@ -11,13 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.charts import threshold_lines
 from components.formatting import axis_format, format_value
-from components.theme import GRID, STATUS_COLORS, base_layout
+from components.theme import GRID, STATUS_COLORS, base_layout, light_figure
 from components.view_spec import ViewSpec
 from i18n import t
 from metrics.dimensions import DIMENSIONS
 from metrics.registry import METRICS
-from metrics.thresholds import current_thresholds, status, thresholds_for
+from metrics.thresholds import current_thresholds, status
 
 PALETTE = ("#2f6fde", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#bab0ac")
@@ -64,14 +65,6 @@ def _status_colors(metric: str, values: pd.Series, days: int | None) -> list[str
     return [STATUS_COLORS[status(metric, v, days, thresholds=limits)] for v in values]
 
 
-def _threshold_lines(fig: go.Figure, metric: str) -> None:
-    limits = thresholds_for(metric)
-    if limits is not None and METRICS[metric].threshold_basis == "value":
-        for level, value in (("good", limits.good), ("bad", limits.bad)):
-            fig.add_hline(y=value, line_dash="dash", line_width=1,
-                          line_color=STATUS_COLORS[level], opacity=0.8)
-
-
 def cartesian_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str,
                      days: int | None) -> go.Figure:
     """Bar, stacked bar, line or area."""
@@ -79,7 +72,7 @@ def cartesian_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str,
     series = _series_frames(spec, frame, lang)[:MAX_SERIES]
     units = [METRICS[m].unit for m in spec.metrics]
     second_axis = split is None and len(spec.metrics) == 2 and units[0] != units[1]
-    fig = go.Figure()
+    fig = light_figure()
     for i, (name, part, metric) in enumerate(series):
         xs = labels_of(part, x, lang)
         text = [format_value(metric, v, lang) for v in part[metric]]
@@ -99,9 +92,9 @@ def cartesian_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str,
                 **common, mode="lines+markers", line_color=color,
                 stackgroup="one" if area and split else None,
                 fill="tozeroy" if area and not split else None))
-    if len(spec.metrics) == 1 or split is not None:
-        _threshold_lines(fig, spec.metrics[0])
-    layout = base_layout(height=420, showlegend=len(series) > 1,
+    shapes = threshold_lines(spec.metrics[0]) if len(spec.metrics) == 1 or split is not None \
+        else []
+    layout = base_layout(height=420, shapes=shapes, showlegend=len(series) > 1,
                          legend={"orientation": "h", "y": -0.18},
                          barmode="stack" if spec.chart == "stacked_bar" else "group",
                          xaxis={"type": "category", "gridcolor": GRID, "automargin": True},
@@ -124,7 +117,7 @@ def scatter_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str) -> go.Figure:
         raw = frame[spec.metrics[2]].fillna(0).abs()
         sizes = (8 + 32 * raw / raw.max()).tolist() if raw.max() else None
     groups = labels_of(frame, split, lang) if split else [None] * len(frame)
-    fig = go.Figure()
+    fig = light_figure()
     for i, group in enumerate(dict.fromkeys(groups)):
         mask = [g == group for g in groups]
         part = frame[mask]
@@ -153,7 +146,7 @@ def heatmap_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str) -> go.Figure:
                             sort=False)
     text = [[format_value(metric, v, lang) for v in row] for row in grid.to_numpy()]
     reverse = METRICS[metric].good == "lower"
-    fig = go.Figure(go.Heatmap(
+    fig = light_figure(go.Heatmap(
         z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), text=text,
         texttemplate="%{text}" if grid.size <= 300 else None, hoverongaps=False,
         colorscale="RdYlGn_r" if reverse else "RdYlGn",
