@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from app_state.forecasts import ForecastRun, latest_run, load_series, runs_of
-from components.wall_refresh import frame_digest
+from components.render_memo import frame_digest
 from data_connectors import active
 from forecast.plan import build_plan, sku_lead_times
 from metrics.lead_times import lead_time_query, run_lead_times

@@ -6,12 +6,10 @@ fingerprint equals the stored one is `no_update` — the browser keeps the very 
 (no redraw of an unchanged chart, no restarted ticker). With the query cache in front of
 the source, most refreshes change nothing at all.
 
-Rendering is the dear part of a refresh (a plotly figure costs milliseconds to tens of
-them, and two hundred screens ask every ten seconds), and it depends only on the frames
-read and a few parameters. So `rendered` keeps each part's content and fingerprints per
-worker, keyed by those: screens showing the same site share one rendering per data
-version, and a refresh that finds nothing new builds nothing (bench/wall_load.py measures
-the load).
+Rendering is the dear part of a refresh (two hundred screens ask every ten seconds), so
+parts are built through the render memo (components/render_memo.py `rendered`), which
+also hands back the fingerprints compared here: screens showing the same site share one
+rendering per data version (bench/wall_load.py measures the load).
 
 A part's health store tells the page whether what it shows is current: the query cache
 hands back the last good frame with attrs["stale_since"] when the source fails, and
@@ -21,90 +19,24 @@ notice (clientside) combines the health of every part.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import dash
 import pandas as pd
-from plotly.utils import PlotlyJSONEncoder
 
+from components.render_memo import fingerprint
 from data_connectors import active
 
 HEALTHY: dict[str, Any] = {"ok": True}
-RENDERED_MAX = 512  # parts kept per worker: sites × parts × languages × screen sizes
-
-
-def fingerprint(value: object) -> str:
-    """A digest of what a component, figure or plain value would send to the browser."""
-    text = json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()
-
-
-def frame_digest(frame: pd.DataFrame) -> str:
-    """A digest of a frame's columns and values (not of its attrs: a stale copy of the same
-    numbers renders the same)."""
-    digest = hashlib.sha1(repr(list(frame.columns)).encode())
-    if len(frame):
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
-class _Rendered:
-    """A bounded, thread-safe LRU of (content, fingerprints) per rendering key."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self._items = size, OrderedDict[str, tuple[dict, dict]]()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[dict, dict] | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: str, value: tuple[dict, dict]) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_rendered = _Rendered(RENDERED_MAX)
-
-
-def rendered(part: str, inputs: Sequence[object], frames: Iterable[pd.DataFrame],
-             build: Callable[[], Mapping[str, object]]) -> tuple[dict, dict[str, str]]:
-    """(content, fingerprints) of a part: built once per distinct (part, inputs, frames'
-    values), then shared by every screen that asks the same. `inputs` must hold all else
-    the build reads (language, dates, screen size, thresholds, …); the content must not be
-    changed by the caller."""
-    key = hashlib.sha1(json.dumps([part, *inputs], default=repr, sort_keys=True).encode())
-    for frame in frames:
-        key.update(frame_digest(frame).encode())
-    found = _rendered.get(key.hexdigest())
-    if found is None:
-        content = dict(build())
-        found = (content, {k: fingerprint(v) for k, v in content.items()})
-        _rendered.put(key.hexdigest(), found)
-    return found
 
 
 def only_changed(new: Mapping[str, object], memo: Mapping[str, str] | None,
                  fresh: Mapping[str, str] | None = None) -> tuple[list[object], object]:
     """(each value of `new` in order, or no_update when unchanged since the memo; the
     new memo, or no_update when nothing changed). `fresh`: the values' fingerprints when
-    already known (see `rendered`)."""
+    already known (see components/render_memo.py `rendered`)."""
     memo = dict(memo or {})
     if fresh is None:
         fresh = {key: fingerprint(value) for key, value in new.items()}

@@ -29,7 +29,7 @@ from components.options_bar import option, options_bar
 from components.page_frame import loading, section
 from components.page_state import period_of, register_filter_sync, state_id, with_page
 from components.pareto_chart import pareto_chart, pareto_frame
-from components.wall_refresh import rendered
+from components.render_memo import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

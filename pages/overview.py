@@ -5,7 +5,7 @@ Filter state lives in the URL: the layout reads it on load, and every change is 
 back (clientside, without a reload), so a view can be bookmarked and shared.
 
 Cards and charts are built once per distinct (inputs, result values) and then shared
-(components/wall_refresh.py `rendered`): building plotly figures was most of a cached
+(components/render_memo.py `rendered`): building plotly figures was most of a cached
 refresh (profiled with bench/board_bench.py), and a board is asked the same again and again.
 """
 
@@ -24,7 +24,7 @@ from components.formatting import is_missing
 from components.kpi_card import CardSpec, kpi_card
 from components.page_frame import loading, page_frame, section
 from components.page_state import initial_state, period_of, register_filter_sync, state_id
-from components.wall_refresh import rendered
+from components.render_memo import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t

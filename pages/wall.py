@@ -28,6 +28,7 @@ from app_state.records import NotFound
 from app_state.views import get_view
 from auth import current_wall_binding
 from components.filter_state import BoardFilters
+from components.render_memo import rendered
 from components.view_render import render_view
 from components.wall_alerts import (
     new_dead_alerts,
@@ -44,7 +45,7 @@ from components.wall_alerts import (
 from components.wall_frame import Panel, header, note_text, panels, part_id, part_stores
 from components.wall_frame import ticker_bar as ticker_footer
 from components.wall_params import Note, Scope, WallParams, bound_to_token, parse_wall_params
-from components.wall_refresh import HEALTHY, health, keep, only_changed, outage, rendered
+from components.wall_refresh import HEALTHY, health, keep, only_changed, outage
 from components.wall_theme import blank_figure, dark_graph, dark_view, font_size
 from components.wall_tiles import TILES, kpi_query, tile_body, tile_boxes, tile_id
 from components.wall_trend import (

@@ -9,14 +9,13 @@ import dash
 import pandas as pd
 from dash import html
 
+from components.render_memo import fingerprint, rendered
 from components.wall_refresh import (
     HEALTHY,
-    fingerprint,
     health,
     keep,
     only_changed,
     outage,
-    rendered,
 )
 from components.wall_theme import font_size
 
