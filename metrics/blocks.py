@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.sql.expression import ColumnElement
 
 from metrics import rollup_blocks
 from metrics.ageing import ageing_block
@@ -17,13 +18,20 @@ from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
 from metrics.sqlfuncs import date_param, days_between
 
 
+def _fact_with_sku(ctx: CompileContext, entity: str) -> tuple[
+        sa.FromClause, sa.FromClause, sa.FromClause, ColumnElement]:
+    """A fact's rows with their period index, joined to sku (whose unit cost fills a
+    missing cost or value): (fact, sku, rows, period)."""
+    fact, sku = ctx.rel(entity), ctx.rel("sku")
+    rows, period = ctx.in_periods(fact, fact.c.date)
+    return fact, sku, rows.outerjoin(sku, sku.c.sku_id == fact.c.sku_id), period
+
+
 def sales_block(ctx: CompileContext) -> sa.Select:
     rolled = rollup_blocks.sales(ctx, unsupported={"skus_sold"})
     if rolled is not None:
         return rolled
-    s, sku = ctx.rel("sales"), ctx.rel("sku")
-    rows, period = ctx.in_periods(s, s.c.date)
-    base = rows.outerjoin(sku, sku.c.sku_id == s.c.sku_id)
+    s, sku, base, period = _fact_with_sku(ctx, "sales")
     return ctx.grouped(
         base, period, s.c.sku_id, s.c.location_id,
         {
@@ -40,9 +48,7 @@ def receipts_block(ctx: CompileContext) -> sa.Select:
     rolled = rollup_blocks.receipts(ctx)
     if rolled is not None:
         return rolled
-    r, sku = ctx.rel("receipts"), ctx.rel("sku")
-    rows, period = ctx.in_periods(r, r.c.date)
-    base = rows.outerjoin(sku, sku.c.sku_id == r.c.sku_id)
+    r, sku, base, period = _fact_with_sku(ctx, "receipts")
     return ctx.grouped(
         base, period, r.c.sku_id, r.c.location_id,
         {"received_units_sum": sa.func.sum(r.c.qty),
@@ -58,9 +64,7 @@ def stock_period_block(ctx: CompileContext) -> sa.Select:
     rolled = rollup_blocks.stock_period(ctx, unsupported={"skus_stocked"})
     if rolled is not None:
         return rolled
-    i, sku = ctx.rel("inventory"), ctx.rel("sku")
-    rows, period = ctx.in_periods(i, i.c.date)
-    base = rows.outerjoin(sku, sku.c.sku_id == i.c.sku_id)
+    i, sku, base, period = _fact_with_sku(ctx, "inventory")
     stocked = i.c.on_hand_qty > 0
     return ctx.grouped(
         base, period, i.c.sku_id, i.c.location_id,

@@ -39,52 +39,40 @@ def _rollup(ctx: CompileContext, fact: str, measures: set[str]) -> sa.FromClause
     return rel.alias() if ctx.rollups_current() else None
 
 
-def sales(ctx: CompileContext, unsupported: set[str]) -> sa.Select | None:
-    """cogs, revenue and units sold by period from the sales rollup."""
+def _summed(ctx: CompileContext, fact: str, kind: str, sums: dict[str, str],
+            unsupported: set[str]) -> sa.Select | None:
+    """Base measures summed over each period's days from a fact's rollup: `sums` maps a
+    base measure to the rollup column it sums. None when the query needs a measure in
+    `unsupported` (the caller reads the facts) or the rollup cannot serve it."""
     if ctx.needed_measures is not None and ctx.needed_measures & unsupported:
         return None
-    r = _rollup(ctx, "sales", {"cogs_sum", "revenue_sum", "units_sold_sum"})
+    r = _rollup(ctx, fact, set(sums))
     if r is None:
         return None
     rows, period = ctx.in_periods(r, r.c.date)
     return ctx.grouped(
         rows, period, sa.null(), r.c.location_id,
-        {"cogs_sum": sa.func.sum(r.c.cost), "revenue_sum": sa.func.sum(r.c.revenue),
-         "units_sold_sum": sa.func.sum(r.c.qty)},
-        SALES, fact=r, extra_dims={"category": r.c.category},
-        where=(ctx.in_query_dates(r.c.date),),
+        {name: sa.func.sum(r.c[column]) for name, column in sums.items()},
+        kind, fact=r if kind == SALES else None,  # a sales line's own channel
+        extra_dims={"category": r.c.category}, where=(ctx.in_query_dates(r.c.date),),
     )
+
+
+def sales(ctx: CompileContext, unsupported: set[str]) -> sa.Select | None:
+    """cogs, revenue and units sold by period from the sales rollup."""
+    return _summed(ctx, "sales", SALES, {"cogs_sum": "cost", "revenue_sum": "revenue",
+                                         "units_sold_sum": "qty"}, unsupported)
 
 
 def receipts(ctx: CompileContext) -> sa.Select | None:
-    r = _rollup(ctx, "receipts", {"received_units_sum", "received_cost_sum"})
-    if r is None:
-        return None
-    rows, period = ctx.in_periods(r, r.c.date)
-    return ctx.grouped(
-        rows, period, sa.null(), r.c.location_id,
-        {"received_units_sum": sa.func.sum(r.c.qty),
-         "received_cost_sum": sa.func.sum(r.c.cost)},
-        RECEIPTS, extra_dims={"category": r.c.category},
-        where=(ctx.in_query_dates(r.c.date),),
-    )
+    return _summed(ctx, "receipts", RECEIPTS, {"received_units_sum": "qty",
+                                               "received_cost_sum": "cost"}, set())
 
 
 def stock_period(ctx: CompileContext, unsupported: set[str]) -> sa.Select | None:
     """Stock value summed over the period's snapshots and stocked (pair, date) rows."""
-    if ctx.needed_measures is not None and ctx.needed_measures & unsupported:
-        return None
-    r = _rollup(ctx, "inventory", {"inventory_value_sum", "stocked_pairs_dates"})
-    if r is None:
-        return None
-    rows, period = ctx.in_periods(r, r.c.date)
-    return ctx.grouped(
-        rows, period, sa.null(), r.c.location_id,
-        {"inventory_value_sum": sa.func.sum(r.c.value),
-         "stocked_pairs_dates": sa.func.sum(r.c.stocked)},
-        STOCK, extra_dims={"category": r.c.category},
-        where=(ctx.in_query_dates(r.c.date),),
-    )
+    return _summed(ctx, "inventory", STOCK, {"inventory_value_sum": "value",
+                                             "stocked_pairs_dates": "stocked"}, unsupported)
 
 
 def at_snapshot(ctx: CompileContext, column: str,
