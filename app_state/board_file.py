@@ -21,8 +21,8 @@ from datetime import date
 from typing import Any
 
 from app_state.records import MAX_NAME
-from components.filter_state import FILTER_DIMENSIONS, PRESETS, BoardFilters
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import FILTER_DIMENSIONS, PRESETS, BoardFilters
 from metrics.errors import QueryError
 
 FORMAT = "stocklens-board"

@@ -58,7 +58,7 @@ from app_state.records import (
     name_taken,
     now,
 )
-from components.filter_state import BoardFilters
+from components.filters.filter_state import BoardFilters
 
 AREA = "boards"
 WHAT = "board"

@@ -51,7 +51,7 @@ from app_state.records import (
     name_taken,
     now,
 )
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
 
 AREA = "views"
 WHAT = "view"

@@ -1,10 +1,10 @@
 /* The filter bar → the page state, in the browser.
 
-   This is components/page_state.py's filter sync, run clientside: a filter change then
+   This is components/filters/page_state.py's filter sync, run clientside: a filter change then
    costs one server round trip (the page's data callbacks) instead of two (the sync, then
    the data callbacks), which is what a filter change to an updated chart needed to stay
    under 400 ms at 10 million sales lines (bench/REPORT.md). It mirrors, and must keep
-   mirroring, BoardFilters.from_params / period / to_params in components/filter_state.py;
+   mirroring, BoardFilters.from_params / period / to_params in components/filters/filter_state.py;
    tests/browser/test_filter_sync.py compares the two.
 
    The state it writes keeps the server's shape: the filters, the source, the page's own

@@ -50,7 +50,9 @@ PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_CALLBACK = "/_dash-update-component"
 DASH_DATA = frozenset({"/_dash-layout", "/_dash-dependencies", DASH_CALLBACK})
 WALL_PATH = "/wall"
-WALL_MODULES = ("pages.wall", "components.wall_")
+# The wall page module and the wall's component package: a callback defined anywhere else
+# (a moved or new module included) is refused to a wall session: the check fails closed.
+WALL_PAGE, WALL_PACKAGE = "pages.wall", "components.wall."
 PAGES_CONTENT, PAGES_LOCATION = "_pages_content", "_pages_location"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_HEADER = "X-StockLens-Login"
@@ -157,7 +159,7 @@ def wall_callback_allowed(body: Any, callback_map: dict[str, Any]) -> bool:
         return paths == [WALL_PATH]
     entry = callback_map.get(str(body.get("output")))
     module = getattr(entry.get("callback"), "__module__", "") if isinstance(entry, dict) else ""
-    return module.startswith(WALL_MODULES)
+    return module == WALL_PAGE or module.startswith(WALL_PACKAGE)
 
 
 def _wall_only(callback_map: Callable[[], dict[str, Any]]) -> Response | None:

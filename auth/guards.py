@@ -83,7 +83,7 @@ def no_access(lang: str) -> Any:
     """The page shown instead of one the identity may not open (in the app's frame)."""
     from dash import html
 
-    from components.page_frame import page_frame
+    from components.kit.page_frame import page_frame
     from i18n import t
 
     user = current_user()

@@ -184,7 +184,7 @@ def floor_and_naive(db: Path, combos: list[dict[str, Any]], pandas_runs: int
     from board_sql import BoardAsk
     from board_sql import run_board as sql_board
 
-    from components.filter_state import BoardFilters
+    from components.filters.filter_state import BoardFilters
 
     con = duckdb.connect(str(db), read_only=True)
     first, last = con.execute("SELECT min(date), max(date) FROM sales").fetchone()

@@ -178,7 +178,7 @@ def make_board() -> int:
     sys.path.insert(0, str(ROOT))
     from app_state.boards import add_tile, create_board
     from app_state.views import save_view
-    from components.view_spec import ViewSpec
+    from components.boards.view_spec import ViewSpec
 
     board = create_board("Wall load board")
     add_tile(board, save_view("Revenue by region",

@@ -47,8 +47,8 @@ def _policy(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from app import demo_registry
-    from components.purchase_csv import purchase_csv
-    from components.replenishment_data import current_plan
+    from components.replenishment.purchase_csv import purchase_csv
+    from components.replenishment.replenishment_data import current_plan
     from data_connectors import active
     from forecast.job import refresh_source
 

@@ -1,4 +1,4 @@
-"""Strings of the metric tables (components/metric_grid.py), in English and Chinese.
+"""Strings of the metric tables (components/grids/metric_grid.py), in English and Chinese.
 
 Keys under "grid.ag." are AG Grid's own UI texts (filter menus, overlays, screen-reader
 labels): the part after the prefix is AG Grid's localeText key. The English values are AG

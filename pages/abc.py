@@ -12,10 +12,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from components.abc_summary import class_by_category_chart, class_cards, class_summary
-from components.analysis_page import PageContext, open_page, page_header
-from components.feedback import empty_alert, error_alert, message_figure
-from components.insight_params import (
+from components.analysis.abc_summary import class_by_category_chart, class_cards, class_summary
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.analysis.insight_params import (
     DEFAULT_CUTS,
     DEFAULT_MEASURE,
     check_cuts,
@@ -24,12 +23,13 @@ from components.insight_params import (
     or_default,
     percent_text,
 )
-from components.metric_grid import metric_grid
-from components.options_bar import option, options_bar
-from components.page_frame import loading, section
-from components.page_state import period_of, register_filter_sync, state_id, with_page
-from components.pareto_chart import pareto_chart, pareto_frame
-from components.render_memo import rendered
+from components.analysis.pareto_chart import pareto_chart, pareto_frame
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.metric_grid import metric_grid
+from components.kit.feedback import empty_alert, error_alert, message_figure
+from components.kit.options_bar import option, options_bar
+from components.kit.page_frame import loading, section
+from components.kit.render_memo import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

@@ -12,12 +12,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from components.ageing_charts import bucket_charts
-from components.analysis_page import PageContext, open_page, page_header
-from components.feedback import empty_alert, error_alert, message_figure
-from components.formatting import is_missing
-from components.insight_cards import ageing_cards
-from components.insight_params import (
+from components.analysis.ageing_charts import bucket_charts
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.analysis.insight_cards import ageing_cards
+from components.analysis.insight_params import (
     DEFAULT_AGE_BOUNDS,
     DEFAULT_STACK,
     age_bounds_of,
@@ -26,11 +24,13 @@ from components.insight_params import (
     parse_age_bounds,
     stack_of,
 )
-from components.metric_grid import metric_grid
-from components.options_bar import option, options_bar, segmented
-from components.page_frame import loading, section
-from components.page_state import period_of, register_filter_sync, state_id, with_page
-from components.render_memo import rendered
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.metric_grid import metric_grid
+from components.kit.feedback import empty_alert, error_alert, message_figure
+from components.kit.formatting import is_missing
+from components.kit.options_bar import option, options_bar, segmented
+from components.kit.page_frame import loading, section
+from components.kit.render_memo import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

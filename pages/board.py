@@ -36,8 +36,8 @@ from app_state.boards import (
 )
 from app_state.records import NotFound
 from app_state.views import get_view, list_views
-from components.analysis_page import PageContext, open_page, page_header
-from components.board_tile import (
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.boards.board_tile import (
     ACT,
     BODY,
     TILE,
@@ -50,12 +50,12 @@ from components.board_tile import (
     tile_message,
     tile_style,
 )
-from components.feedback import error_alert
-from components.filter_state import FILTER_DIMENSIONS, BoardFilters
-from components.page_frame import page_frame
-from components.page_state import filters_of, register_filter_sync, state_id, with_page
-from components.view_render import render_view
-from components.view_spec import ViewSpec
+from components.boards.view_render import render_view
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
+from components.filters.page_state import filters_of, register_filter_sync, state_id, with_page
+from components.kit.feedback import error_alert
+from components.kit.page_frame import page_frame
 from data_connectors import active
 from i18n import resolve_language, t
 

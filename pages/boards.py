@@ -35,8 +35,8 @@ from app_state.boards import (
 )
 from app_state.records import InvalidName, NotFound
 from app_state.views import delete_view, duplicate_view, get_view, list_views, rename_view
-from components.board_list import LIST_ACT, boards_table, views_table
-from components.page_frame import page_frame, section
+from components.boards.board_list import LIST_ACT, boards_table, views_table
+from components.kit.page_frame import page_frame, section
 from i18n import resolve_language, t
 
 dash.register_page(__name__, path="/boards", name="boards", title="StockLens · Boards")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from components.drill_page import DrillSpec, build
+from components.analysis.drill_page import DrillSpec, build
 
 dash.register_page(__name__, path="/channels", name="channels", title="StockLens · Channels")
 

@@ -12,20 +12,20 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from auth.audit import EXPORT, audit
-from components.analysis_page import PageContext, open_page, page_header
-from components.explore_controls import (
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.boards.explore_controls import (
     cid,
     control_panel,
     sort_options,
     spec_from_controls,
 )
-from components.feedback import error_alert
-from components.filter_state import BoardFilters
-from components.metric_grid_callbacks import frame_to_xlsx
-from components.page_frame import loading
-from components.page_state import period_of, register_filter_sync, state_id, with_page
-from components.view_render import render_view
-from components.view_spec import EXTRA_FILTERS, ViewSpec
+from components.boards.view_render import render_view
+from components.boards.view_spec import EXTRA_FILTERS, ViewSpec
+from components.filters.filter_state import BoardFilters
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.metric_grid_callbacks import frame_to_xlsx
+from components.kit.feedback import error_alert
+from components.kit.page_frame import loading
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
@@ -198,7 +198,7 @@ def export(_csv, _xlsx, state, lang):
     audit(EXPORT, f"{kind} explore {spec.default_title('en')}, {len(frame)} rows")
     if kind == "csv":
         return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-    from components.metric_grid import column_label
+    from components.grids.metric_grid import column_label
 
     headers = [column_label(c, lang) for c in frame.columns]
     data = frame_to_xlsx(frame, headers, list(spec.metrics))

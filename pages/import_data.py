@@ -18,8 +18,8 @@ import yaml
 from dash import Input, Output, State, callback, dcc, html
 
 from auth import ADMIN, restricted_layout, role_required
-from components.import_report_view import report_view
-from components.page_frame import loading, page_frame
+from components.admin.import_report_view import report_view
+from components.kit.page_frame import loading, page_frame
 from data_connectors import active, paths
 from data_connectors.config import SourceConfig
 from data_connectors.file_import import ImportRejected, import_files

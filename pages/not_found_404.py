@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from components.page_frame import page_frame
+from components.kit.page_frame import page_frame
 from i18n import resolve_language, t
 
 dash.register_page(__name__, title="StockLens")

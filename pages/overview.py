@@ -5,7 +5,7 @@ Filter state lives in the URL: the layout reads it on load, and every change is 
 back (clientside, without a reload), so a view can be bookmarked and shared.
 
 Cards and charts are built once per distinct (inputs, result values) and then shared
-(components/render_memo.py `rendered`): building plotly figures was most of a cached
+(components/kit/render_memo.py `rendered`): building plotly figures was most of a cached
 refresh (profiled with bench/board_bench.py), and a board is asked the same again and again.
 """
 
@@ -16,15 +16,15 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from components.charts import breakdown_chart, trend_chart
-from components.feedback import empty_alert, error_alert, message_figure
-from components.filter_bar import filter_bar, option_label
-from components.filter_state import BoardFilters
-from components.formatting import is_missing
-from components.kpi_card import CardSpec, kpi_card
-from components.page_frame import loading, page_frame, section
-from components.page_state import initial_state, period_of, register_filter_sync, state_id
-from components.render_memo import rendered
+from components.filters.filter_bar import filter_bar, option_label
+from components.filters.filter_state import BoardFilters
+from components.filters.page_state import initial_state, period_of, register_filter_sync, state_id
+from components.kit.charts import breakdown_chart, trend_chart
+from components.kit.feedback import empty_alert, error_alert, message_figure
+from components.kit.formatting import is_missing
+from components.kit.kpi_card import CardSpec, kpi_card
+from components.kit.page_frame import loading, page_frame, section
+from components.kit.render_memo import rendered
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t

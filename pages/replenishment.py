@@ -17,21 +17,26 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from auth.audit import EXPORT, audit
-from components.analysis_page import PageContext, open_page, page_header
-from components.data_grid import data_grid
-from components.feedback import empty_alert, error_alert, message_figure
-from components.options_bar import option, options_bar, segmented
-from components.page_frame import loading, section
-from components.page_state import period_of, register_filter_sync, state_id, with_page
-from components.purchase_csv import purchase_csv
-from components.replenishment_data import current_plan, job_state
-from components.replenishment_params import (
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.data_grid import data_grid
+from components.kit.feedback import empty_alert, error_alert, message_figure
+from components.kit.options_bar import option, options_bar, segmented
+from components.kit.page_frame import loading, section
+from components.replenishment.purchase_csv import purchase_csv
+from components.replenishment.replenishment_data import current_plan, job_state
+from components.replenishment.replenishment_params import (
     page_params,
     percent_text,
     policy_of,
     suppliers_of,
 )
-from components.replenishment_view import demand_figure, methods_text, plan_cards, plan_columns
+from components.replenishment.replenishment_view import (
+    demand_figure,
+    methods_text,
+    plan_cards,
+    plan_columns,
+)
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

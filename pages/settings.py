@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from auth import ADMIN, restricted_layout, role_required
-from components.page_frame import loading, page_frame
-from components.source_card import source_card
+from components.admin.source_card import source_card
+from components.kit.page_frame import loading, page_frame
 from data_connectors import active
 from i18n import resolve_language, t
 

@@ -11,22 +11,22 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from components.analysis_page import PageContext, open_page, page_header
-from components.charts import breakdown_chart
-from components.feedback import empty_alert, error_alert, message_figure
-from components.filter_bar import fid, option_label
-from components.formatting import is_missing
-from components.insight_cards import dead_stock_cards
-from components.insight_params import (
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.analysis.insight_cards import dead_stock_cards
+from components.analysis.insight_params import (
     DEAD_STOCK_CHOICES,
     DEFAULT_DEAD_DAYS,
     dead_days_of,
     or_default,
 )
-from components.metric_grid import metric_grid
-from components.options_bar import option, options_bar, segmented
-from components.page_frame import loading, section
-from components.page_state import period_of, register_filter_sync, state_id, with_page
+from components.filters.filter_bar import fid, option_label
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.metric_grid import metric_grid
+from components.kit.charts import breakdown_chart
+from components.kit.feedback import empty_alert, error_alert, message_figure
+from components.kit.formatting import is_missing
+from components.kit.options_bar import option, options_bar, segmented
+from components.kit.page_frame import loading, section
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

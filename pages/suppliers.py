@@ -12,13 +12,13 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from components.analysis_page import PageContext, open_page, page_header
-from components.data_grid import data_grid
-from components.feedback import error_alert, message_figure
-from components.metric_grid import grid_id
-from components.page_frame import loading, section
-from components.page_state import period_of, register_filter_sync, state_id, with_page
-from components.supplier_view import lead_figure, supplier_cards, supplier_columns
+from components.analysis.analysis_page import PageContext, open_page, page_header
+from components.analysis.supplier_view import lead_figure, supplier_cards, supplier_columns
+from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.data_grid import data_grid
+from components.grids.metric_grid import grid_id
+from components.kit.feedback import error_alert, message_figure
+from components.kit.page_frame import loading, section
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t

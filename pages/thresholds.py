@@ -16,9 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_state.thresholds import InvalidThresholds, load_threshold_set, reset, save_thresholds
 from auth import ADMIN, restricted_layout, role_required
-from components.page_frame import loading, page_frame
-from components.threshold_form import originals_for, read_form
-from components.thresholds_table import has_any_own, scope_name, thresholds_table
+from components.admin.threshold_form import originals_for, read_form
+from components.admin.thresholds_table import has_any_own, scope_name, thresholds_table
+from components.kit.page_frame import loading, page_frame
 from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t

@@ -8,7 +8,7 @@ Reads top-down: the layout (drawn once), the clientside callbacks (clock, panel 
 screen size, stale notice — they never wait for the server, so they keep going through
 refreshes and outages), then one server callback per part (KPI tiles, trend, alerts, each
 board tile), all run by the refresh interval. A part sends only the outputs whose content
-changed (components/wall_refresh.py): no flicker, no reload, the URL untouched. When the
+changed (components/wall/wall_refresh.py): no flicker, no reload, the URL untouched. When the
 source fails, a part keeps what it shows (the cache's last good values, or simply the
 screen's) and its health store makes the stale notice appear; it goes by itself when
 fresh data comes back.
@@ -27,10 +27,10 @@ from app_state.boards import Board, get_board
 from app_state.records import NotFound
 from app_state.views import get_view
 from auth import current_wall_binding
-from components.filter_state import BoardFilters
-from components.render_memo import rendered
-from components.view_render import render_view
-from components.wall_alerts import (
+from components.boards.view_render import render_view
+from components.filters.filter_state import BoardFilters
+from components.kit.render_memo import rendered
+from components.wall.wall_alerts import (
     new_dead_alerts,
     new_dead_query,
     reorder_alerts,
@@ -42,13 +42,13 @@ from components.wall_alerts import (
     stockout_query,
     ticker,
 )
-from components.wall_frame import Panel, header, note_text, panels, part_id, part_stores
-from components.wall_frame import ticker_bar as ticker_footer
-from components.wall_params import Note, Scope, WallParams, bound_to_token, parse_wall_params
-from components.wall_refresh import HEALTHY, health, keep, only_changed, outage
-from components.wall_theme import blank_figure, dark_graph, dark_view, font_size
-from components.wall_tiles import TILES, kpi_query, tile_body, tile_boxes, tile_id
-from components.wall_trend import (
+from components.wall.wall_frame import Panel, header, note_text, panels, part_id, part_stores
+from components.wall.wall_frame import ticker_bar as ticker_footer
+from components.wall.wall_params import Note, Scope, WallParams, bound_to_token, parse_wall_params
+from components.wall.wall_refresh import HEALTHY, health, keep, only_changed, outage
+from components.wall.wall_theme import blank_figure, dark_graph, dark_view, font_size
+from components.wall.wall_tiles import TILES, kpi_query, tile_body, tile_boxes, tile_id
+from components.wall.wall_trend import (
     TREND_METRICS,
     trend_figure,
     trend_query,

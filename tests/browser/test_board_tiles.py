@@ -15,10 +15,10 @@ from app import create_app
 from app_state import db
 from app_state.boards import add_tile, create_board, get_board
 from app_state.views import delete_view, save_view, views
-from components.filter_bar import option_label
-from components.filter_state import BoardFilters
-from components.formatting import format_value
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_bar import option_label
+from components.filters.filter_state import BoardFilters
+from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.runner import run_query
 from tests.browser.test_board import choose_option, settle

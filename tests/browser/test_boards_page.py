@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from app import create_app
 from app_state.boards import add_tile, create_board, export_board, get_board, list_boards
 from app_state.views import list_views, save_view
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
 from data_connectors.source import open_duckdb
 from tests.browser.test_board import settle
 from tests.browser.test_metric_grid_browser import wait_for_file

@@ -13,7 +13,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from app import create_app
-from components.formatting import format_value
+from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.runner import run_query
@@ -130,7 +130,7 @@ def test_drill_to_a_sku_and_back(dash_duo, demo_db: Path) -> None:
 
 
 def _period(source) -> tuple:
-    from components.filter_state import BoardFilters
+    from components.filters.filter_state import BoardFilters
 
     return BoardFilters().period(source.date_range()[1])
 

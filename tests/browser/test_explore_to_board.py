@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from app import create_app
-from components.filter_state import BoardFilters
+from components.filters.filter_state import BoardFilters
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.runner import run_query

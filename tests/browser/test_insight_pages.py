@@ -13,9 +13,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
-from components.filter_state import BoardFilters
-from components.formatting import format_value
-from components.metric_grid import row_count_text
+from components.filters.filter_state import BoardFilters
+from components.grids.metric_grid import row_count_text
+from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.runner import run_query

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from components.formatting import format_value
-from components.metric_grid import grid_id, metric_grid, row_keys
+from components.grids.metric_grid import grid_id, metric_grid, row_keys
+from components.kit.formatting import format_value
 
 pytestmark = pytest.mark.browser
 

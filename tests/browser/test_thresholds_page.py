@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app import create_app
 from app_state.thresholds import load_threshold_set
-from components.filter_state import BoardFilters
+from components.filters.filter_state import BoardFilters
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.registry import Thresholds

@@ -16,9 +16,9 @@ from selenium.webdriver.common.by import By
 from app import create_app
 from app_state.boards import add_tile, create_board
 from app_state.views import save_view
-from components.filter_state import BoardFilters
-from components.formatting import format_value
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
+from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.runner import run_query

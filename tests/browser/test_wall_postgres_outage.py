@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from app import create_app
-from components.formatting import format_value
+from components.kit.formatting import format_value
 from data_connectors.demo.generator import generate_demo
 from data_connectors.open_source import open_url
 from data_connectors.source import Source

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.filter_state import BoardFilters
-from components.formatting import format_value
+from components.filters.filter_state import BoardFilters
+from components.kit.formatting import format_value
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
 from metrics.dimensions import FILTERABLE

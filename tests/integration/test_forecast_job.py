@@ -90,8 +90,8 @@ def test_cli_forecast_writes_purchase_suggestions(demo_db: Path, tmp_path: Path,
 
 def test_the_wall_lists_stock_below_its_reorder_point_once_forecasts_exist(
         demo_db: Path) -> None:
-    from components.wall_alerts import reorder_alerts, reorder_frame
-    from components.wall_params import Scope
+    from components.wall.wall_alerts import reorder_alerts, reorder_frame
+    from components.wall.wall_params import Scope
     from data_connectors import active
 
     source = open_duckdb(demo_db)

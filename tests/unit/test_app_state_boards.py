@@ -29,9 +29,9 @@ from app_state.boards import (
 )
 from app_state.records import InvalidName, NotFound
 from app_state.views import list_views, save_view
-from components.board_tile import action_disabled, resized, stepped_width
-from components.filter_state import BoardFilters
-from components.view_spec import ViewSpec
+from components.boards.board_tile import action_disabled, resized, stepped_width
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
 
 ROOT = Path(__file__).resolve().parents[2]
 EAST_YTD = BoardFilters(preset="ytd", region=("East",), category=("Dairy", "Snacks"))

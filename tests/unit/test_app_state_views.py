@@ -25,8 +25,8 @@ from app_state.views import (
     views,
     views_version,
 )
-from components.filter_state import BoardFilters
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
 from metrics.errors import QueryError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,7 +147,7 @@ def test_a_view_saved_by_another_process_is_seen_by_the_next_read(state_db: Path
     mine = save_view("Mine", MONTHLY)
     assert get_view(mine).name == "Mine"  # this process now holds the views in memory
     code = ("from app_state.views import save_view, rename_view\n"
-            "from components.view_spec import ViewSpec\n"
+            "from components.boards.view_spec import ViewSpec\n"
             f"rename_view({mine}, 'Renamed elsewhere')\n"
             "print(save_view('Theirs', ViewSpec(metrics=('revenue',), dims=('channel',))))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120,

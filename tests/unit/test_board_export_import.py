@@ -21,8 +21,8 @@ from app_state.boards import (
     list_boards,
 )
 from app_state.views import get_view, list_views, save_view
-from components.filter_state import BoardFilters
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
 
 FILTERS = BoardFilters(region=("East", "North"), channel=("online",)).with_custom_period(
     date(2025, 1, 1), date(2025, 6, 30))

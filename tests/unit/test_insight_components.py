@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.abc_summary import CLASS_COLORS, class_cards, class_summary
-from components.ageing_charts import bucket_charts
-from components.insight_cards import ageing_cards, dead_stock_cards
-from components.insight_params import (
+from components.analysis.abc_summary import CLASS_COLORS, class_cards, class_summary
+from components.analysis.ageing_charts import bucket_charts
+from components.analysis.insight_cards import ageing_cards, dead_stock_cards
+from components.analysis.insight_params import (
     DEFAULT_AGE_BOUNDS,
     DEFAULT_CUTS,
     DEFAULT_DEAD_DAYS,
@@ -25,9 +25,9 @@ from components.insight_params import (
     parse_age_bounds,
     stack_of,
 )
-from components.pareto_chart import pareto_chart, pareto_frame
-from components.stacked_bars import stack_table, stacked_bar_chart
-from components.stat_card import stat_card
+from components.analysis.pareto_chart import pareto_chart, pareto_frame
+from components.kit.stacked_bars import stack_table, stacked_bar_chart
+from components.kit.stat_card import stat_card
 from data_connectors.source import open_duckdb
 from i18n import t
 from metrics.query import MetricQuery

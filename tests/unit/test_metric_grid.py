@@ -13,8 +13,7 @@ from dash import dcc, html
 from dash.exceptions import PreventUpdate
 from openpyxl import load_workbook
 
-from components.formatting import format_value
-from components.metric_grid import (
+from components.grids.metric_grid import (
     FMT,
     ROW_ID,
     STATUS,
@@ -23,7 +22,8 @@ from components.metric_grid import (
     row_id,
     row_keys,
 )
-from components.metric_grid_callbacks import export_xlsx, frame_to_xlsx, shown_columns
+from components.grids.metric_grid_callbacks import export_xlsx, frame_to_xlsx, shown_columns
+from components.kit.formatting import format_value
 from metrics.registry import Thresholds
 from metrics.thresholds import ThresholdSet, set_threshold_provider, status
 

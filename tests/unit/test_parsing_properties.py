@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from cli.args import UsageError
 from cli.main import build_parser
 from cli.query_cmd import build_query
-from components.filter_state import BoardFilters
-from components.view_spec import ViewSpec
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import QueryError
 from metrics.query import MetricQuery

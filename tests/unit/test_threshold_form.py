@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app_state.thresholds import ThresholdChange
-from components.threshold_form import entry_text, originals_for, parse_entry, read_form
+from components.admin.threshold_form import entry_text, originals_for, parse_entry, read_form
 from metrics.registry import Thresholds
 from metrics.thresholds import NO_OVERRIDES, ThresholdSet
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from components.kpi_card import CardSpec, kpi_card
+from components.kit.kpi_card import CardSpec, kpi_card
 from metrics.registry import METRICS, Thresholds
 from metrics.thresholds import (
     ThresholdSet,

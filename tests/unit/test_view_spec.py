@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from components.filter_state import BoardFilters
-from components.view_charts import axis_columns, cartesian_figure, heatmap_figure
-from components.view_render import why_not
-from components.view_spec import ViewSpec
+from components.boards.view_charts import axis_columns, cartesian_figure, heatmap_figure
+from components.boards.view_render import why_not
+from components.boards.view_spec import ViewSpec
+from components.filters.filter_state import BoardFilters
 from metrics.errors import QueryError
 
 SPEC = ViewSpec(metrics=("revenue", "turnover_days"), dims=("region",), grain="month",
@@ -66,7 +66,7 @@ def test_axes_and_impossible_choices() -> None:
 
 
 def test_single_metric_bars_take_status_colours_and_series_split_by_dimension() -> None:
-    from components.theme import STATUS_COLORS
+    from components.kit.theme import STATUS_COLORS
     from metrics.thresholds import status
 
     frame = pd.DataFrame({"region": ["East", "West"], "turnover_days": [20.0, 90.0]})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from components.wall_alerts import (
+from components.wall.wall_alerts import (
     NEW_DEAD_WEEK,
     AlertList,
     new_dead_alerts,
@@ -21,7 +21,7 @@ from components.wall_alerts import (
     stockout_query,
     ticker,
 )
-from components.wall_params import Scope
+from components.wall.wall_params import Scope
 from data_connectors.source import Source, open_duckdb
 from metrics.runner import run_query
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from components.wall_params import (
+from components.wall.wall_params import (
     Note,
     Scope,
     WallParams,
@@ -86,7 +86,7 @@ def test_scope_intersects_a_filter_on_the_same_dimension() -> None:
 def test_a_token_binding_overrides_the_urls_board_and_site() -> None:
     from types import SimpleNamespace
 
-    from components.wall_params import Scope, bound_to_token, parse_wall_params
+    from components.wall.wall_params import Scope, bound_to_token, parse_wall_params
 
     wall = parse_wall_params({"board": "7", "scope": "region:West"}, [])
     east = SimpleNamespace(board_id=3, scope={"region": ["East"]})

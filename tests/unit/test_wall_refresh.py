@@ -9,15 +9,15 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.render_memo import fingerprint, rendered
-from components.wall_refresh import (
+from components.kit.render_memo import fingerprint, rendered
+from components.wall.wall_refresh import (
     HEALTHY,
     health,
     keep,
     only_changed,
     outage,
 )
-from components.wall_theme import font_size
+from components.wall.wall_theme import font_size
 
 
 def test_unchanged_outputs_are_no_update_and_the_memo_follows() -> None:

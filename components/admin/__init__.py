@@ -1,0 +1,1 @@
+"""Administration: sources, import reports, thresholds."""

@@ -1,0 +1,1 @@
+"""The analysis pages' pieces: drill pages, ageing, slow movers, ABC, suppliers."""

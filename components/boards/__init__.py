@@ -1,0 +1,1 @@
+"""Explore, saved views and boards: the view model, its charts and tiles."""

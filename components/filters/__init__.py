@@ -1,0 +1,1 @@
+"""Filter bar, board filter state and the URL-mirrored page state."""

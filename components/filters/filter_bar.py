@@ -1,0 +1,72 @@
+"""The filter bar: period preset and dates, region, channel and category.
+
+Component ids are prefixed by the page, so several pages can each have their own bar.
+The choices come from the source's dimension tables; labels of channel codes are
+translated.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.filters.filter_state import FILTER_DIMENSIONS, PRESETS, BoardFilters
+from i18n import STRINGS, t
+
+
+def fid(prefix: str, name: str) -> str:
+    """The id of a filter-bar control on the page `prefix`."""
+    return f"{prefix}-filter-{name}"
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """Dash 4's built-in dropdown texts, translated ("{num_selected} selected" keeps its slot)."""
+    return {key.split(".", 1)[1]: t(key, lang, num_selected="{num_selected}")
+            for key in STRINGS if key.startswith("dropdown.")}
+
+
+def option_label(dim: str, value: str, lang: str) -> str:
+    if dim == "channel" and f"channel.{value}" in STRINGS:
+        return t(f"channel.{value}", lang)
+    return value
+
+
+def _labelled(label: str, control: object, width: dict[str, int]) -> dbc.Col:
+    return dbc.Col([html.Label(label, className="filter-label"), control], **width)
+
+
+def filter_bar(prefix: str, filters: BoardFilters, period: tuple[date, date],
+               data_range: tuple[date, date], choices: dict[str, list[str]],
+               lang: str, dims: tuple[str, ...] = FILTER_DIMENSIONS) -> html.Div:
+    """The bar, showing `filters` (and the dates its preset resolves to); `dims` are the
+    dimension filters it offers (a drill page leaves out the one it drills)."""
+    start, end = period
+    first, last = data_range
+    controls = [
+        _labelled(t("filter.period", lang), dcc.Dropdown(
+            id=fid(prefix, "preset"),
+            options=[{"label": t(f"preset.{p}", lang), "value": p} for p in PRESETS],
+            value=filters.preset, clearable=False, searchable=False,
+        ), {"xs": 12, "md": 4, "xl": 2}),
+        _labelled(t("filter.dates", lang), dcc.DatePickerRange(
+            id=fid(prefix, "dates"), start_date=start, end_date=end,
+            min_date_allowed=first, max_date_allowed=last, display_format="YYYY-MM-DD",
+            first_day_of_week=1, minimum_nights=0, updatemode="bothdates",
+        ), {"xs": 12, "md": 8, "xl": 3}),
+    ]
+    for dim in dims:
+        controls.append(_labelled(t(f"filter.{dim}", lang), dcc.Dropdown(
+            id=fid(prefix, dim),
+            options=[{"label": option_label(dim, v, lang), "value": v}
+                     for v in choices.get(dim, [])],
+            value=list(getattr(filters, dim)), multi=True,
+            placeholder=t("filter.all", lang), labels=dropdown_labels(lang),
+        ), {"xs": 12, "md": 4, "xl": 2}))
+    controls.append(dbc.Col(
+        dbc.Button(t("filter.reset", lang), id=fid(prefix, "reset"), color="link",
+                   className="filter-reset"),
+        xs=12, md="auto", className="d-flex align-items-end"))
+    return html.Div(dbc.Row(controls, className="g-2 align-items-end"),
+                    className="filter-bar", role="search")

@@ -1,0 +1,1 @@
+"""AG Grid tables: the metric grid, its shared callbacks and the plain data grid."""

@@ -1,0 +1,1 @@
+"""Shared pieces every page uses: frame, navbar, cards, charts, formatting, theme."""

@@ -1,0 +1,86 @@
+"""The top bar: product name, page links, which source and data are shown, the source
+switcher (when several sources are configured), the language switch and who is signed in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.kit.user_menu import user_menu
+from i18n import t
+
+# (label key, href) or (label key, [(label key, href), …]) for a menu
+NAV_PAGES: tuple = (
+    ("nav.overview", "/"),
+    ("nav.analysis", [("nav.products", "/products"), ("nav.locations", "/locations"),
+                      ("nav.channels", "/channels"), ("nav.ageing", "/ageing"),
+                      ("nav.slow_movers", "/slow-movers"), ("nav.abc", "/abc")]),
+    ("nav.planning", [("nav.replenishment", "/replenishment"),
+                      ("nav.suppliers", "/suppliers")]),
+    ("nav.explore", "/explore"),
+    ("nav.boards", "/boards"),
+    ("nav.import", "/import"),
+    ("nav.admin", [("nav.settings", "/settings"), ("nav.thresholds", "/thresholds")]),
+)
+
+
+ADMIN_ONLY = {"nav.import", "nav.admin"}  # the server refuses them to others anyway
+
+
+def nav_items(lang: str) -> list:
+    from auth import ADMIN, has_role
+
+    items = []
+    for key, target in NAV_PAGES:
+        if key in ADMIN_ONLY and not has_role(ADMIN):
+            continue
+        if isinstance(target, str):
+            items.append(dbc.NavItem(dbc.NavLink(t(key, lang), href=target, active="exact")))
+        else:
+            items.append(dbc.DropdownMenu(
+                [dbc.DropdownMenuItem(t(k, lang), href=h) for k, h in target],
+                label=t(key, lang), nav=True, in_navbar=True))
+    return items
+
+
+def source_switcher(lang: str, current: str | None, choices: dict[str, str]) -> object:
+    """A menu of the configured sources; picking one reopens the page on it (?source=),
+    which the page remembers in a cookie for the next visit."""
+    if current is None:
+        return None
+    if len(choices) <= 1:
+        return html.Span(t("nav.source", lang, name=choices.get(current, current)),
+                         className="nav-info", id="nav-source")
+    return dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(label, href=f"?source={name}", external_link=True,
+                              active=name == current)
+         for name, label in choices.items()],
+        label=t("nav.source", lang, name=choices.get(current, current)), id="nav-source",
+        size="sm", color="dark", align_end=True, className="source-switcher",
+    )
+
+
+def navbar(lang: str, source: str | None, choices: dict[str, str],
+           last_day: date | None) -> dbc.Navbar:
+    info = [source_switcher(lang, source, choices)]
+    if last_day:
+        info.append(html.Span(t("nav.as_of", lang, date=last_day.isoformat()),
+                              className="nav-info", id="nav-as-of"))
+    return dbc.Navbar(
+        dbc.Container([
+            html.A([html.Span("◧", className="brand-mark"), t("app.name", lang)],
+                   href="/", className="navbar-brand"),
+            dbc.Nav(nav_items(lang), navbar=True, className="me-auto"),
+            html.Div([
+                *[i for i in info if i is not None],
+                html.Button(t("nav.language", lang), id="lang-switch",
+                            className="btn btn-sm btn-outline-light lang-switch",
+                            title=t("nav.language_title", lang),
+                            **{"data-lang": "zh" if lang == "en" else "en"}),
+                user_menu(lang),  # name, role and Log out when signed in
+            ], className="d-flex align-items-center gap-3"),
+        ], fluid=True),
+        color="dark", dark=True, className="app-navbar",
+    )

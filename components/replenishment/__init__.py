@@ -1,0 +1,1 @@
+"""Replenishment: page parameters, the plan's view and the purchase CSV."""

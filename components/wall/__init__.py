@@ -1,0 +1,1 @@
+"""Wall screens (数字大屏): parameters, frame, tiles, trend, alert ticker, refresh."""
