@@ -35,18 +35,19 @@ def create_app(source: Source | None = None,
     from api import register_api
     from app_state.thresholds import install as use_saved_thresholds
     from auth.setup import install_auth
-    from data_connectors import active, paths
-    from data_connectors.query_cache import CachePolicy, QueryCache, make_backend
+    from data_connectors import paths
     from data_connectors.registry import add_imported_databases
     from forecast.job import start_job as start_forecast_job
+    from service import sources
+    from service.cache import CachePolicy, QueryCache, make_backend
 
     if registry is not None:
-        active.use_registry(registry)
+        sources.use_registry(registry)
     elif source is not None:
-        active.use_source(source)
-    add_imported_databases(active.registry(), paths.IMPORTS_DIR)
-    cache = active.registry().cache  # in-process, or Redis shared by workers (REDIS_URL)
-    active.use_cache(QueryCache(make_backend(cache.redis_url, cache.ttl_s),
+        sources.use_source(source)
+    add_imported_databases(sources.registry(), paths.IMPORTS_DIR)
+    cache = sources.registry().cache  # in-process, or Redis shared by workers (REDIS_URL)
+    sources.use_cache(QueryCache(make_backend(cache.redis_url, cache.ttl_s),
                                 CachePolicy(ttl_s=cache.ttl_s)))
     use_saved_thresholds()  # status() everywhere now applies the thresholds page's overrides
     app = dash.Dash(
@@ -59,7 +60,7 @@ def create_app(source: Source | None = None,
         suppress_callback_exceptions=True,
     )
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
-    start_forecast_job(lambda: [active.current_source(n) for n in active.registry().names()])
+    start_forecast_job(lambda: [sources.resolve(n) for n in sources.registry().names()])
     register_api(app.server)  # the JSON API, /api/v1 (api/)
     app.layout = html.Div([dash.page_container, html.Div(id="lang-switch-sink", hidden=True)])
     clientside_callback(

@@ -15,11 +15,11 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, canonical_table
 from data_connectors.source import Source
 from metrics.compiler import compile_query, needed_base_measures
 from metrics.dimensions import DIMENSIONS, TIME_GRAINS
 from metrics.errors import QueryError
-from metrics.model import ENTITIES, canonical_table
 from metrics.query import MetricQuery
 from metrics.registry import BASE_MEASURES, METRICS
 

@@ -21,9 +21,9 @@ from api.limits import API_PREFIX
 from api.openapi import openapi_document
 from api.query_service import answer_query
 from api.request_body import read_json_body
-from data_connectors import active
 from data_connectors.source import SourceError
 from metrics.errors import QueryError
+from service import sources
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
@@ -72,7 +72,7 @@ def dimensions() -> dict[str, Any]:
 @_answering
 def openapi() -> dict[str, Any]:
     try:
-        names = active.registry().names()
+        names = sources.registry().names()
     except SourceError:  # no source configured yet: the document still describes the API
         names = []
     return openapi_document(names)

@@ -2,8 +2,8 @@
 in, the answer (or a QueryError / ApiError / SourceError) out.
 
 The order of the steps is the security and cost order: the source name and the query are
-validated, the caller's scope is applied and the cost is bounded before anything reaches
-a database.
+validated, the caller's scope (the request's Principal) is applied and the cost is
+bounded before anything reaches a database.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from api.applicability import check_applicable
 from api.errors import ApiError
 from api.limits import capped, check_row_count
 from api.rows import frame_rows
-from api.scope import current_scope
-from data_connectors import active
+from auth.principal import request_principal
 from metrics.query_parsing import query_from_dict
+from service import run, sources
 
 QUERY_PARAMETERS = ("source",)
 
@@ -34,7 +34,7 @@ def chosen_source(args: Mapping[str, str]) -> str:
                             f"known: {', '.join(QUERY_PARAMETERS)}", unknown[0][:100])
     if len(getattr(args, "getlist", lambda _: [])("source")) > 1:
         raise ApiError(400, "give source at most once", "source")
-    registry = active.registry()
+    registry = sources.registry()
     name = args.get("source")
     if name is None:
         return registry.default
@@ -47,9 +47,10 @@ def chosen_source(args: Mapping[str, str]) -> str:
 def answer_query(body: Any, args: Mapping[str, str]) -> dict[str, Any]:
     """The rows of the query in `body`, from the source named in `args`."""
     source = chosen_source(args)
-    query = query_from_dict(body, scope=current_scope())
+    principal = request_principal()
+    query = principal.narrow(query_from_dict(body))
     check_applicable(query)
-    frame = active.run(capped(query), source)
+    frame = run(principal, capped(query), source)
     check_row_count(query, len(frame))
     columns, rows = frame_rows(frame)
     return {"query": query.to_request(), "source": source, "columns": columns,

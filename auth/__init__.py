@@ -8,7 +8,7 @@ What pages, callbacks and exports use — all importable from `auth`:
     role_required(*roles)                    decorator for callbacks
     restricted_layout(*roles)                decorator for page layouts ("no access" frame)
     no_access(lang)                          that frame
-    current_scope() -> dict | None           the row-level scope in force (None: all)
+    request_principal() -> Principal         whom the query service answers for
     current_wall_binding() -> WallBinding | None   a wall token's board and scope
     (auth.audit.audit(event, detail)         write the audit log (EXPORT, …); import it
                                              from auth.audit: the submodule's name would
@@ -26,7 +26,7 @@ from typing import Any
 
 _EXPORTS = {
     "current_user": "auth.identity",
-    "current_scope": "auth.identity",
+    "request_principal": "auth.principal",
     "current_wall_binding": "auth.identity",
     "auth_mode": "auth.identity",
     "CurrentUser": "auth.identity",

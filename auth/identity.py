@@ -31,8 +31,6 @@ SESSION_HOURS = 12
 REMEMBER_DAYS = 30
 ALLOW_DEMO = "STOCKLENS_ALLOW_DEMO"  # Flask config key set by auth/setup.py
 LOGIN, DEMO, LOCKED = "login", "demo", "locked"
-# A scope that matches no row: what an unidentified request may see.
-NOTHING: Scope = {"region": []}
 
 
 @dataclass(frozen=True)
@@ -125,18 +123,6 @@ def current_user() -> CurrentUser | None:
 def set_request_user(user: CurrentUser) -> None:
     """For this request only (an API token identified it: auth/gate.py)."""
     g.stocklens_user = user
-
-
-def current_scope() -> Scope | None:
-    """What this request may see: None (everything) for admins, executives and demo
-    mode; a manager's or a wall token's scope; NOTHING for a request nobody is behind.
-    Outside a request (the command line, tests) there is no restriction."""
-    if not has_request_context():
-        return None
-    user = current_user()
-    if user is None:
-        return NOTHING
-    return user.scope or None
 
 
 def current_wall_binding() -> WallBinding | None:

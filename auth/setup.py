@@ -24,9 +24,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app_state.server_secret import stored_secret
 from auth.gate import make_gate
-from auth.identity import ALLOW_DEMO, REMEMBER_DAYS, current_scope
+from auth.identity import ALLOW_DEMO, REMEMBER_DAYS
 from auth.views import blueprint
-from metrics.scope import set_scope_provider
 
 if TYPE_CHECKING:
     import dash
@@ -83,4 +82,3 @@ def install_auth(app: dash.Dash, allow_demo: bool = True) -> None:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
     server.register_blueprint(blueprint)
     server.before_request(make_gate(lambda: app.callback_map))
-    set_scope_provider(current_scope)

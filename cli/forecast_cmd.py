@@ -47,14 +47,14 @@ def _policy(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     from app import demo_registry
-    from components.replenishment.purchase_csv import purchase_csv
-    from components.replenishment.replenishment_data import current_plan
-    from data_connectors import active
+    from exports.purchase_csv import purchase_csv
     from forecast.job import refresh_source
+    from service import ALL_DATA, sources
+    from service.replenishment import current_plan
 
     policy = _policy(args)
     registry = registry_from_args(args) or demo_registry()
-    active.use_registry(registry)
+    sources.use_registry(registry)
     source = registry.get()
     bar = TerminalProgress("forecast")
     try:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if run is not None:
         print(f"stored forecasts of {run.series:,} SKU-locations of {source.name} as of "
               f"{run.origin} ({run.seconds:.1f} s)")
-    plan = current_plan(source.name, None, policy)  # type: ignore[arg-type]
+    plan = current_plan(ALL_DATA, source.name, None, policy)  # type: ignore[arg-type]
     if plan is None:
         print("error: no stored forecast (another process is computing it?)", file=sys.stderr)
         return 1

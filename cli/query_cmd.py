@@ -20,7 +20,9 @@ from cli.args import (
 )
 from cli.source_args import add_source_arguments, source_from_args
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from service import ALL_DATA
+from service import run as run_query
+from service.queries import data_range as read_range
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -85,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
     source = source_from_args(args)
     try:
         needs_range = args.start is None or (args.end is None and args.as_of is None)
-        data_range = source.date_range() if needs_range else None
-        frame = run_query(source, build_query(args, data_range))
+        # the command line is trusted code: it answers for all data (ALL_DATA)
+        data_range = read_range(ALL_DATA, source) if needs_range else None
+        frame = run_query(ALL_DATA, build_query(args, data_range), source)
         sys.stdout.write(render(frame, args.format))
     finally:
         source.dispose()

@@ -13,9 +13,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from canonical.model import ENTITIES
 from data_connectors.import_report import no_problems, problem_frame
 from data_connectors.row_validation import LINE, SNAPSHOT_KEY, ValidatedTable
-from metrics.model import ENTITIES
 
 IMPORTS_TABLE = "stocklens_imports"  # one row per imported file: name, sha256, rows, time
 

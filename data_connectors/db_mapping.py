@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
+from canonical.model import ENTITIES, Column, Entity
 from data_connectors.mapping import EntityPart, Mapping
 from data_connectors.source import SourceError, relations_for_engine
 from data_connectors.sql_dates import date_from_text
-from metrics.model import ENTITIES, Column, Entity
 
 
 @dataclass(frozen=True)

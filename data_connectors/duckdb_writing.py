@@ -18,9 +18,9 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, Entity, canonical_table
 from data_connectors.database_checks import IMPORTS_TABLE
 from data_connectors.meta import write_meta
-from metrics.model import ENTITIES, Entity, canonical_table
 
 IMPORTS_DDL = (
     f"CREATE TABLE IF NOT EXISTS {IMPORTS_TABLE} "

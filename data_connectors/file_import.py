@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from canonical.model import ENTITIES, FACTS
 from data_connectors.database_checks import (
     DatabaseState,
     dimension_overlap,
@@ -42,7 +43,6 @@ from data_connectors.imported_part import ImportedPart, PartReader, loose_lines
 from data_connectors.mapping import Mapping, MappingError
 from data_connectors.progress import Progress, no_progress
 from data_connectors.row_validation import LINE, validate_part
-from metrics.model import ENTITIES, FACTS
 
 __all__ = ["MODES", "ImportRejected", "ImportReport", "MappingError", "import_files"]
 

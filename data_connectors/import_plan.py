@@ -13,11 +13,11 @@ import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from canonical.model import ENTITIES
 from data_connectors.import_report import ImportReport, reject
 from data_connectors.mapping import EntityPart, Mapping, canonical_files_mapping
 from data_connectors.row_validation import unique_key
 from data_connectors.xlsx_reading import WORKBOOK_SUFFIXES, WorkbookError, sheet_names
-from metrics.model import ENTITIES
 
 CANONICAL_FILES = {name: f"{name}.csv" for name in ENTITIES}
 WORKBOOK_DATES = ("ISO", "EXCEL")  # numbers in a workbook's date column are Excel serials

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from metrics.model import ENTITIES
+from canonical.model import ENTITIES
 
 DATE_FORMAT_TOKENS = ("YYYY", "MM", "M", "DD", "D")
 SPECIAL_DATE_FORMATS = ("ISO", "EXCEL")

@@ -15,10 +15,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from canonical.model import Entity
 from data_connectors.csv_reading import RawTable
 from data_connectors.import_report import combine_problems, problem_frame
 from data_connectors.mapping import EntityPart
-from metrics.model import Entity
 
 _SHOWN = 5  # example values quoted in a warning
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from canonical.model import Entity
 from data_connectors.csv_reading import RawTable
 from data_connectors.import_report import combine_problems, no_problems, problem_frame
 from data_connectors.mapping import EntityPart
 from data_connectors.part_columns import part_cells
 from data_connectors.value_parsing import parser_for
-from metrics.model import Entity
 
 LINE = "_line"  # the frame column holding each row's physical line in the file
 SNAPSHOT_KEY = ("date", "sku_id", "location_id")  # one inventory figure per day, SKU and place

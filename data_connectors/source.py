@@ -1,7 +1,7 @@
 """A Source: a database engine plus one relation per canonical entity.
 
 The metrics layer sees only the relations, each exposing the canonical column names
-(metrics/model.py), whatever the user's tables are called; a column the source lacks is a
+(canonical/model.py), whatever the user's tables are called; a column the source lacks is a
 typed NULL so DESIGN.md's defaults (cost = qty × unit_cost, …) apply in one place, the
 compiler. How the relations are built from a user's schema is the connector's business.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, Entity, canonical_table
 from data_connectors.meta import META_TABLE, ROLLUP_VERSION_KEY
-from data_connectors.rollups import rollup_relations
-from metrics.model import ENTITIES, Entity, canonical_table
+from data_connectors.rollups import rollup_relations, rollups_enabled
 
 ROLLUP_CHECK_S = 5.0
 DUCKDB_MEMORY_ENV = "STOCKLENS_DUCKDB_MEMORY_LIMIT"
@@ -76,16 +76,28 @@ class Source:
         self._rollups_checked = (now, current)
         return current
 
-    def date_range(self) -> tuple[object, object]:
-        """First and last date found in any fact (for presets and CLI defaults)."""
+    def current_rollups(self) -> dict[str, sa.FromClause]:
+        """The rollups a query may read now (metrics/relations.py): present, switched on
+        ($STOCKLENS_ROLLUPS) and built from the current data; else none."""
+        if self.rollups and rollups_enabled() and self.rollups_current():
+            return self.rollups
+        return {}
+
+    def date_range_statement(self) -> sa.Select:
+        """First and last date found in any fact, as one statement."""
         parts = [
             sa.select(sa.func.min(self.relation(f).c.date).label("lo"),
                       sa.func.max(self.relation(f).c.date).label("hi"))
             for f in ("sales", "receipts", "inventory")
         ]
         u = sa.union_all(*parts).subquery()
+        return sa.select(sa.func.min(u.c.lo), sa.func.max(u.c.hi))
+
+    def date_range(self) -> tuple[object, object]:
+        """First and last date (the health page, tests; the product asks the query
+        service, service/queries.py, which runs the same statement through its cache)."""
         with self.engine.connect() as con:
-            row = con.execute(sa.select(sa.func.min(u.c.lo), sa.func.max(u.c.hi))).one()
+            row = con.execute(self.date_range_statement()).one()
         return row[0], row[1]
 
     def row_counts(self) -> dict[str, int]:
@@ -101,13 +113,16 @@ class Source:
         with self.engine.connect() as con:
             return con.execute(sa.select(sa.func.max(inv.c.date))).scalar()
 
-    def distinct_values(self, entity: str, column: str) -> list[str]:
-        """Sorted distinct non-null values of a dimension attribute (for filter choices)."""
+    def distinct_statement(self, entity: str, column: str) -> sa.Select:
+        """Distinct non-null values of a dimension attribute, as one statement."""
         rel = self.relation(entity)
+        return sa.select(rel.c[column]).where(rel.c[column].is_not(None)).distinct()
+
+    def distinct_values(self, entity: str, column: str) -> list[str]:
+        """Sorted distinct values (tests and checks; filter choices go through the
+        query service, which runs distinct_statement per data version and scope)."""
         with self.engine.connect() as con:
-            rows = con.execute(
-                sa.select(rel.c[column]).where(rel.c[column].is_not(None)).distinct()
-            ).scalars()
+            rows = con.execute(self.distinct_statement(entity, column)).scalars()
             return sorted(str(v) for v in rows)
 
     def dispose(self) -> None:

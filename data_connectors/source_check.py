@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, Column
 from data_connectors.config import SourceConfig
 from data_connectors.db_mapping import RAW_PREFIX, PartColumns, describe_part, part_select
 from data_connectors.mapping import EntityPart, Mapping
 from data_connectors.source import SourceError
-from metrics.model import ENTITIES, Column
 
 ESSENTIAL = ("sku", "location", "sales", "inventory")  # receipts are optional
 DEFAULTS = {("sales", "cost"): "qty × sku.unit_cost", ("sales", "channel"):

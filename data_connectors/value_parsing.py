@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from canonical.model import Column
 from data_connectors.date_parsing import ISO, NOT_A_DATE, not_a_date_reason, parse_dates
 from data_connectors.mapping import EntityPart
-from metrics.model import Column
 
 __all__ = ["NOT_A_DATE", "Parsed", "parse_numbers", "parse_text", "parser_for"]
 

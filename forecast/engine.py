@@ -29,6 +29,8 @@ from forecast.history import (
 )
 from forecast.models import EtsParams, classify, estimate_params, forecast_series
 from forecast.yearly import Group, aggregate_window, yearly_index
+from service import ALL_DATA
+from service.queries import read_data_range
 
 HORIZON = 91  # days of daily forecast stored (13 weeks)
 WINDOW = 182  # days of history each series is fitted on
@@ -109,10 +111,9 @@ def forecast_source(source: Source, origin: date | None = None, horizon: int = H
     `origin` (default: the last day of the data)."""
     began = time.perf_counter()
     if origin is None:
-        last = source.date_range()[1]
-        if last is None:
+        origin = read_data_range(ALL_DATA, source)[1]
+        if origin is None:
             raise SourceError("the source has no data to forecast from")
-        origin = last if isinstance(last, date) else date.fromisoformat(str(last)[:10])
     first = origin - timedelta(days=WINDOW - 1)
     attributes = pair_attributes(source)
     snapshots = snapshot_dates(source, first, origin)

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from data_connectors.db_errors import describe_db_error
-from data_connectors.source import Source, SourceError
-from metrics.model import DEFAULT_CHANNEL
+from canonical.model import DEFAULT_CHANNEL
+from data_connectors.source import Source
 from metrics.sqlfuncs import date_param
+from service import ALL_DATA, history_rows
 
 PAIR_CHUNK = 4000  # SKU-locations per read: bounds memory at large scales
 
@@ -52,11 +52,8 @@ class History:
 
 
 def _rows(source: Source, statement: sa.Select) -> list[tuple]:
-    try:
-        with source.engine.connect() as con:
-            return [tuple(r) for r in con.execute(statement)]
-    except sa.exc.DBAPIError as exc:
-        raise SourceError(describe_db_error(exc, source.engine.url)) from exc
+    """Through the query service, as the forecast job: all data (history is unscoped)."""
+    return history_rows(ALL_DATA, source, statement)
 
 
 def _as_date(value: object) -> date:

@@ -28,6 +28,8 @@ from app_state.forecasts import (
 )
 from data_connectors.source import Source, SourceError
 from forecast.engine import forecast_source
+from service import ALL_DATA
+from service.queries import read_data_range
 
 log = logging.getLogger("stocklens.forecast")
 JOB_ENV = "STOCKLENS_FORECAST_JOB"  # "off" (or 0/false/no) disables the thread
@@ -43,8 +45,7 @@ def data_key(source: Source) -> str:
 
 
 def last_day(source: Source) -> date | None:
-    last = source.date_range()[1]
-    return last if isinstance(last, date) or last is None else date.fromisoformat(str(last)[:10])
+    return read_data_range(ALL_DATA, source)[1]  # the job is trusted: it reads all data
 
 
 def refresh_source(source: Source, force: bool = False,

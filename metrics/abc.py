@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from canonical.model import DEFAULT_CHANNEL
 from metrics.context import CompileContext
 from metrics.dimensions import DIMENSIONS
-from metrics.model import DEFAULT_CHANNEL
 
 
 def abc_classes(ctx: CompileContext) -> sa.CTE:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
-from data_connectors.source import Source
 from metrics.ageing import age_bucket_order
 from metrics.blocks import BLOCKS
 from metrics.context import CompileContext
 from metrics.query import MetricQuery
 from metrics.registry import BASE_MEASURES, METRICS, NULLABLE_BASE_MEASURES
+from metrics.relations import Relations
 from metrics.sqlfuncs import as_float, null_safe_equal
 
 # Blocks that read stock at one snapshot date: without that snapshot their values are
@@ -56,7 +56,7 @@ def needed_base_measures(metric_ids: tuple[str, ...]) -> set[str]:
     return seen
 
 
-def compile_query(source: Source, query: MetricQuery) -> CompiledQuery:
+def compile_query(source: Relations, query: MetricQuery) -> CompiledQuery:
     bases = needed_base_measures(query.metrics)
     ctx = CompileContext(source, query, needed_measures=frozenset(bases))
     block_names = sorted({BASE_MEASURES[b] for b in bases} - {"period"},

@@ -15,14 +15,13 @@ from functools import cached_property
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
 
-from data_connectors.rollups import rollups_enabled
-from data_connectors.source import Source
+from canonical.model import DEFAULT_CHANNEL
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import QueryError
-from metrics.model import DEFAULT_CHANNEL
 from metrics.periods import Period, split_periods
 from metrics.query import MetricQuery
 from metrics.registry import BASE_MEASURES
+from metrics.relations import Relations
 from metrics.sqlfuncs import date_param, int_param, text_param
 
 # Which fact a block's rows are: decides the meaning of "channel" and "supplier".
@@ -33,14 +32,13 @@ MAX_CASE_PERIODS = 120
 
 @dataclass
 class CompileContext:
-    source: Source
+    source: Relations
     query: MetricQuery
     periods: list[Period] = field(init=False)
     # Base measures the query's formulas read (set by the compiler): a block computes only
     # these. Its distinct counts cost DuckDB a second aggregation over every fact row, so
     # a trend of turnover days must not pay for the movement rate's SKU counts.
     needed_measures: frozenset[str] | None = None
-    _rollups_current: bool | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         q = self.query
@@ -72,14 +70,11 @@ class CompileContext:
         """A plain range predicate on the fact's date, letting the engine prune early."""
         return date_col.between(date_param(self.query.start), date_param(self.query.end))
 
-    def rollups_current(self) -> bool:
-        """Whether this query may read the source's rollups (metrics/rollup_blocks.py):
-        they exist, are switched on, and were built from the current data (read once
-        per compiled query)."""
-        if self._rollups_current is None:
-            self._rollups_current = bool(self.source.rollups) and rollups_enabled() \
-                and self.source.rollups_current()
-        return self._rollups_current
+    @cached_property
+    def rollups(self) -> Mapping[str, sa.FromClause]:
+        """The source's rollups this query may read (metrics/rollup_blocks.py): asked once
+        per compiled query; empty when they are absent, switched off or out of date."""
+        return self.source.current_rollups()
 
     # --- assigning fact rows to periods -----------------------------------------------------
     def in_periods(self, fact: sa.FromClause,
@@ -121,9 +116,8 @@ class CompileContext:
         stands for as-of (latest on or before it), and the opening snapshot (latest before
         start, else the first inside the period) — all independent of filters and groups."""
         # the stock rollup has every snapshot date in ~50× fewer rows than the facts
-        rollup = self.source.rollups.get("inventory")
-        inv = rollup.alias() if rollup is not None and self.rollups_current() \
-            else self.rel("inventory")
+        rollup = self.rollups.get("inventory")
+        inv = rollup.alias() if rollup is not None else self.rel("inventory")
         dates = sa.select(inv.c.date.label("d")).distinct().cte("snapshot_dates")
         p = self.periods_cte
         inside = dates.c.d.between(p.c.p_start, p.c.p_end)

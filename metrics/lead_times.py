@@ -24,11 +24,9 @@ from dataclasses import replace
 import pandas as pd
 import sqlalchemy as sa
 
-from data_connectors.db_errors import describe_db_error
-from data_connectors.source import Source, SourceError
 from metrics.context import RECEIPTS, CompileContext
 from metrics.query import MetricQuery
-from metrics.scope import apply_scope
+from metrics.relations import Relations
 from metrics.sqlfuncs import as_float, days_between, null_safe_equal
 
 DEFAULT_GRACE_DAYS = 2
@@ -58,7 +56,7 @@ def _receipts(ctx: CompileContext) -> tuple[sa.FromClause, sa.FromClause, sa.Col
     return r, sku, lead, where
 
 
-def lead_time_statement(source: Source, query: MetricQuery,
+def lead_time_statement(source: Relations, query: MetricQuery,
                         grace_days: int = DEFAULT_GRACE_DAYS) -> sa.Select:
     """SELECT <group keys>, receipts, Σlead, Σlead², min, max, on-time count, units, cost."""
     usual_ctx = CompileContext(source, replace(query, by=("supplier",)))
@@ -100,18 +98,10 @@ def _std(n: int, total: float, squares: float) -> float | None:
     return math.sqrt(max(variance, 0.0))
 
 
-def run_lead_times(source: Source, query: MetricQuery,
-                   grace_days: int = DEFAULT_GRACE_DAYS) -> pd.DataFrame:
-    """Lead-time statistics per group, narrowed to the current row-level scope."""
-    query = apply_scope(query)
-    statement = lead_time_statement(source, query, grace_days)
-    try:
-        with source.engine.connect() as con:
-            result = con.execute(statement)
-            columns, rows = list(result.keys()), [tuple(r) for r in result]
-    except sa.exc.DBAPIError as exc:
-        raise SourceError(describe_db_error(exc, source.engine.url)) from exc
-    raw = pd.DataFrame(rows, columns=columns)
+def lead_time_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """Lead-time statistics per group from lead_time_statement's aggregated rows (the
+    query service executes the statement; this only derives mean, spread and shares)."""
+    columns = list(raw.columns)
     keys = [c for c in columns if c not in {"receipts", "lead_sum", "lead_sq", "lead_time_min",
                                             "lead_time_max", "on_time", "received_units",
                                             "received_cost", "skus", "last_receipt"}]

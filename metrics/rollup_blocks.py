@@ -10,14 +10,13 @@ facts. Each function returns None when the facts must be read; the blocks in
 metrics/blocks.py ask here first.
 
 The rollups are used only while they were built from the current data (same data
-version, `Source.rollups_current`), checked once per compiled query.
+version, `Relations.current_rollups`), checked once per compiled query.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from data_connectors.rollups import rollups_enabled
 from metrics.context import RECEIPTS, SALES, STOCK, CompileContext
 from metrics.sqlfuncs import date_param
 
@@ -28,15 +27,15 @@ ROLLUP_DIMS = frozenset({"category", "location", "region", "location_type", "cha
 
 def _rollup(ctx: CompileContext, fact: str, measures: set[str]) -> sa.FromClause | None:
     """The fact's rollup if it can answer the `measures` this block must produce."""
-    rel = ctx.source.rollups.get(fact)
-    if rel is None or ctx.needed_measures is None or not rollups_enabled():
+    rel = ctx.rollups.get(fact)
+    if rel is None or ctx.needed_measures is None:
         return None
     if not ctx.needed_measures & measures:
         return None
     dims = set(ctx.query.group_dims) | set(ctx.query.filters())
     if not dims <= ROLLUP_DIMS:
         return None
-    return rel.alias() if ctx.rollups_current() else None
+    return rel.alias()
 
 
 def _summed(ctx: CompileContext, fact: str, kind: str, sums: dict[str, str],
@@ -93,8 +92,8 @@ def active(ctx: CompileContext) -> sa.Select | None:
     """Sku-locations active in each period, from the runs of active days: a pair is
     active in a period when one of its runs overlaps it. Any dimension the facts allow
     works here too (the runs keep sku_id and location_id)."""
-    runs = ctx.source.rollups.get("active")
-    if runs is None or not ctx.rollups_current():
+    runs = ctx.rollups.get("active")
+    if runs is None:
         return None
     r, p = runs.alias(), ctx.periods_cte
     overlaps = sa.and_(r.c.run_start <= p.c.p_end, r.c.run_end >= p.c.p_start)

@@ -12,6 +12,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.analysis.abc_summary import class_by_category_chart, class_cards, class_summary
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.insight_params import (
@@ -30,7 +32,6 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar
 from components.kit.page_frame import loading, section
 from components.kit.render_memo import rendered
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
@@ -135,12 +136,13 @@ def _options(state: dict) -> tuple[str, tuple[float, float]]:
 )
 def show_classes(state, lang):
     """The SKUs with their class: class cards, the Pareto chart and the SKU table."""
+    who = request_principal()
     filters, start, end = period_of(state)
     measure, cuts = _options(state)
     label = METRICS[measure].label(lang)
     subtitle = t("insight.abc.subtitle", lang, start=start, end=end, label=label)
     try:
-        frame = active.run(MetricQuery.create(
+        frame = service.run(who, MetricQuery.create(
             [measure], start, end, by=["abc_class", "sku"], where=filters.where(),
             abc_measure=measure, abc_cuts=cuts), state["source"])
     except FAILURES as exc:
@@ -162,7 +164,7 @@ def show_classes(state, lang):
 
     # the Pareto chart has a point per SKU and the grid a row: built once per answer
     built = rendered("abc-classes", [measure, cuts, lang, repr(current_thresholds())],
-                     [frame], build)[0]
+                     [frame], build, principal=who)[0]
     return cards, None, subtitle, built["figure"], built["hint"], built["grid"]
 
 
@@ -172,10 +174,11 @@ def show_classes(state, lang):
     State(f"{P}-lang", "data"),
 )
 def show_categories(state, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     measure, cuts = _options(state)
     try:
-        frame = active.run(MetricQuery.create(
+        frame = service.run(who, MetricQuery.create(
             [measure], start, end, by=["abc_class", "category"], where=filters.where(),
             abc_measure=measure, abc_cuts=cuts), state["source"])
     except FAILURES as exc:
@@ -184,4 +187,5 @@ def show_categories(state, lang):
         return message_figure(t("board.empty", lang), 360)
     return rendered("abc-categories", [measure, lang], [frame],
                     lambda: {"figure": class_by_category_chart(frame, measure, lang)
-                             .to_plotly_json()})[0]["figure"]
+                             .to_plotly_json()},
+                    principal=who)[0]["figure"]

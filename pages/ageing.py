@@ -12,6 +12,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.analysis.ageing_charts import bucket_charts
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.insight_cards import ageing_cards
@@ -31,7 +33,6 @@ from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
 from components.kit.render_memo import rendered
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
@@ -117,12 +118,13 @@ def set_options(stack, text, state, lang):
     State(f"{P}-lang", "data"),
 )
 def show_summary(state, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     subtitle = t("insight.ageing.subtitle", lang, date=end.isoformat())
     try:
-        row = active.run(MetricQuery.create(KPI_METRICS, start, end, where=filters.where()),
+        row = service.run(who, MetricQuery.create(KPI_METRICS, start, end, where=filters.where()),
                          state["source"]).iloc[0].to_dict()
-        first = active.data_range(state["source"])[0]
+        first = service.data_range(who, state["source"])[0]
     except FAILURES as exc:
         return [], error_alert(exc, lang), subtitle
     empty = is_missing(row["aged_units"]) or row["aged_units"] == 0
@@ -136,13 +138,14 @@ def show_summary(state, lang):
     State(f"{P}-lang", "data"),
 )
 def show_buckets(state, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     stack = stack_of(state["page"])
     query = MetricQuery.create(["aged_value", "aged_units"], start, end,
                                by=["age_bucket", stack], where=filters.where(),
                                age_bounds=age_bounds_of(state["page"]))
     try:
-        frame = active.run(query, state["source"])
+        frame = service.run(who, query, state["source"])
     except FAILURES as exc:
         return message_figure(str(exc), 330), message_figure(str(exc), 330)
     if frame.empty or not frame["aged_units"].fillna(0).any():
@@ -154,7 +157,8 @@ def show_buckets(state, lang):
         value, units = bucket_charts(frame, stack, labels, lang)
         return {"value": value.to_plotly_json(), "units": units.to_plotly_json()}
 
-    charts = rendered("ageing-buckets", [stack, lang, labels], [frame], build)[0]
+    charts = rendered("ageing-buckets", [stack, lang, labels], [frame], build,
+                      principal=who)[0]
     return charts["value"], charts["units"]
 
 
@@ -166,17 +170,19 @@ def show_buckets(state, lang):
 )
 def show_oldest(state, lang):
     """The oldest sku-locations with stock, oldest first (ties: the larger value first)."""
+    who = request_principal()
     filters, start, end = period_of(state)
     query = MetricQuery.create(GRID_METRICS, start, end, by=["sku", "location"],
                                where=filters.where(), having=[("aged_units", ">", 0)],
                                sort=[("average_age_days", True), ("aged_value", True)],
                                limit=GRID_LIMIT)
     try:
-        frame = active.run(query, state["source"])
+        frame = service.run(who, query, state["source"])
     except FAILURES as exc:
         return error_alert(exc, lang), ""
     days = (end - start).days + 1
     grid = rendered("ageing-oldest", [lang, days, repr(current_thresholds())], [frame],
                     lambda: {"grid": metric_grid("ageing-oldest", frame, ["sku", "location"],
-                                                 list(GRID_METRICS), lang, days=days)})[0]
+                                                 list(GRID_METRICS), lang, days=days)},
+                    principal=who)[0]
     return grid["grid"], t("insight.ageing.oldest_hint", lang, limit=GRID_LIMIT)

@@ -25,6 +25,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, Patch, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+import service
 from app_state.boards import (
     Board,
     add_tile,
@@ -36,6 +37,7 @@ from app_state.boards import (
 )
 from app_state.records import NotFound
 from app_state.views import get_view, list_views
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.board_tile import (
     ACT,
@@ -56,7 +58,6 @@ from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
 from components.filters.page_state import filters_of, register_filter_sync, state_id, with_page
 from components.kit.feedback import error_alert
 from components.kit.page_frame import page_frame
-from data_connectors import active
 from i18n import resolve_language, t
 
 log = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ def follow_filters(state, board, query):
 def show_period(query, lang):
     filters = BoardFilters.from_params(query["filters"])
     try:
-        start, end = filters.period(active.data_range(query["source"])[1])
+        start, end = filters.period(service.data_range(request_principal(), query["source"])[1])
     except Exception:  # the tiles say what is wrong with the source
         return ""
     return t("boards.board.subtitle", lang, start=start, end=end)
@@ -234,6 +235,7 @@ def show_period(query, lang):
 def draw(ident: int, view_id: int | None, query: dict, lang: str) -> object:
     """A tile's content: its view under the board's filters, or why it cannot be shown.
     Never raises: one broken tile must not take the board down."""
+    who = request_principal()
     if view_id is None:
         return tile_message(t("boards.tile.deleted", lang), "warn")
     try:
@@ -244,8 +246,8 @@ def draw(ident: int, view_id: int | None, query: dict, lang: str) -> object:
         return tile_message(t("boards.tile.unreadable", lang, error=str(exc)), "error")
     try:
         filters, source = BoardFilters.from_params(query["filters"]), query["source"]
-        start, end = filters.period(active.data_range(source)[1])
-        frame = active.run(view.spec.query(start, end, board=filters), source)
+        start, end = filters.period(service.data_range(who, source)[1])
+        frame = service.run(who, view.spec.query(start, end, board=filters), source)
         return fit_to_tile(render_view(f"tile-{ident}", view.spec, frame, lang,
                                        (end - start).days + 1))
     except Exception as exc:  # a source down, a query refused, a chart that cannot draw

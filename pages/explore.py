@@ -11,7 +11,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
+import service
 from auth.audit import EXPORT, audit
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.explore_controls import (
     cid,
@@ -26,7 +28,6 @@ from components.filters.page_state import period_of, register_filter_sync, state
 from components.grids.metric_grid_callbacks import frame_to_xlsx
 from components.kit.feedback import error_alert
 from components.kit.page_frame import loading
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
@@ -145,7 +146,7 @@ def dimension_choices(dim: str, source: str) -> list[str]:
               "location_type": ("location", "location_type"),
               "supplier": ("receipts", "supplier")}
     if dim in entity:
-        return active.dimension_values(*entity[dim], source)
+        return service.dimension_values(request_principal(), *entity[dim], source)
     if dim == "abc_class":
         return ["A", "B", "C"]
     return []  # age buckets depend on the bounds; typed values are kept
@@ -175,7 +176,7 @@ def show_result(state, lang):
     subtitle = t("explore.subtitle", lang, start=start, end=end)
     title = spec.title or spec.default_title(lang)
     try:
-        frame = active.run(spec.query(start, end), state["source"])
+        frame = service.run(request_principal(), spec.query(start, end), state["source"])
     except FAILURES as exc:
         return error_alert(exc, lang), title, "", subtitle
     return (render_view(P, spec, frame, lang, (end - start).days + 1, with_data=True), title,
@@ -192,7 +193,7 @@ def export(_csv, _xlsx, state, lang):
     """The view's rows, as CSV (raw numbers) or Excel (number formats)."""
     spec = spec_of(state)
     _, start, end = period_of(state)
-    frame = active.run(spec.query(start, end), state["source"])
+    frame = service.run(request_principal(), spec.query(start, end), state["source"])
     name = "stocklens-explore"
     kind = "csv" if ctx.triggered_id == f"{P}-csv" else "xlsx"
     audit(EXPORT, f"{kind} explore {spec.default_title('en')}, {len(frame)} rows")

@@ -20,12 +20,13 @@ from dash import Input, Output, State, callback, dcc, html
 from auth import ADMIN, restricted_layout, role_required
 from components.admin.import_report_view import report_view
 from components.kit.page_frame import loading, page_frame
-from data_connectors import active, paths
+from data_connectors import paths
 from data_connectors.config import SourceConfig
 from data_connectors.file_import import ImportRejected, import_files
 from data_connectors.mapping import MappingError, parse_mapping
 from forecast import job as forecast_job
 from i18n import resolve_language, t
+from service import sources
 
 dash.register_page(__name__, path="/import", name="import", title="StockLens · Import")
 
@@ -36,7 +37,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # uploads travel base64 in memory; bigger:
 
 
 def writable_targets() -> list[str]:
-    reg = active.registry()
+    reg = sources.registry()
     return [name for name in reg.names() if reg.duckdb_path(name) is not None]
 
 
@@ -44,7 +45,7 @@ def writable_targets() -> list[str]:
 def layout(**params: str) -> html.Div:
     lang = resolve_language(params.get("lang"))
     targets = writable_targets()
-    options = [{"label": active.registry().label(n), "value": n} for n in targets]
+    options = [{"label": sources.registry().label(n), "value": n} for n in targets]
     options.append({"label": t("import.new_database", lang), "value": NEW})
     upload_style = "upload-zone"
     return page_frame(lang, [
@@ -129,7 +130,7 @@ def _stage(folder: Path, names: list[str], contents: list[str]) -> Path:
 def run_import(_, target, new_name, mode, names, contents, map_name, map_content, options,
                lang):
     """Stage, import, and register a new database as a source; show the report."""
-    registry = active.registry()
+    registry = sources.registry()
     if not names:
         return dbc.Alert(t("import.need_files", lang), color="warning"), dash.no_update
     if target == NEW:
@@ -157,7 +158,7 @@ def run_import(_, target, new_name, mode, names, contents, map_name, map_content
             return report_view(exc.report, target, lang), dash.no_update
         except MappingError as exc:
             return dbc.Alert(str(exc), color="danger"), dash.no_update
-    active.invalidate(target)  # cached answers of the old data must not be served
+    sources.invalidate(target)  # cached answers of the old data must not be served
     if target not in registry.configs:
         registry.add(SourceConfig(target, f"duckdb:///{db_path}"))
         options = [*options[:-1], {"label": target, "value": target}, options[-1]]

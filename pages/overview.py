@@ -16,6 +16,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.filters.filter_bar import filter_bar, option_label
 from components.filters.filter_state import BoardFilters
 from components.filters.page_state import initial_state, period_of, register_filter_sync, state_id
@@ -25,7 +27,6 @@ from components.kit.formatting import is_missing
 from components.kit.kpi_card import CardSpec, kpi_card
 from components.kit.page_frame import loading, page_frame, section
 from components.kit.render_memo import rendered
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
 from metrics.errors import QueryError
@@ -33,6 +34,7 @@ from metrics.periods import months_back, previous_period, split_periods
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds, threshold_category
+from service import sources
 
 dash.register_page(__name__, path="/", name="overview", title="StockLens")
 
@@ -67,14 +69,15 @@ def _graph(name: str) -> dcc.Loading:
 
 
 def layout(**params: str) -> html.Div:
+    who = request_principal()
     lang = resolve_language(params.get("lang"))
-    source = active.source_name(params.get("source"))
+    source = sources.source_name(params.get("source"))
     filters = BoardFilters.from_params(params)
     try:
-        first, last = active.data_range(source)
-        choices = {"region": active.dimension_values("location", "region", source),
-                   "channel": active.channel_values(source),
-                   "category": active.dimension_values("sku", "category", source)}
+        first, last = service.data_range(who, source)
+        choices = {"region": service.dimension_values(who, "location", "region", source),
+                   "channel": service.channel_values(who, source),
+                   "category": service.dimension_values(who, "sku", "category", source)}
     except SourceError as exc:
         return page_frame(lang, error_alert(exc, lang), source)
     if last is None:
@@ -116,15 +119,17 @@ register_filter_sync(P)
     State(f"{P}-lang", "data"),
 )
 def update_kpis(state, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     prev_start, prev_end = previous_period(start, end)
     subtitle = t("board.subtitle", lang, start=start, end=end, pstart=prev_start, pend=prev_end)
     query = MetricQuery.create(CARD_METRICS, start, end, where=filters.where())
     source = state["source"]
     try:
-        comparable = prev_start >= active.data_range(source)[0]  # else the data cannot cover it
-        current = active.run(query, source).iloc[0].to_dict()
-        previous = (active.run(query.with_period(prev_start, prev_end), source).iloc[0]
+        # else the data cannot cover the previous period
+        comparable = prev_start >= service.data_range(who, source)[0]
+        current = service.run(who, query, source).iloc[0].to_dict()
+        previous = (service.run(who, query.with_period(prev_start, prev_end), source).iloc[0]
                     .to_dict() if comparable else None)
     except FAILURES as exc:
         return [], subtitle, error_alert(exc, lang)
@@ -133,7 +138,8 @@ def update_kpis(state, lang):
     cards = rendered("ov-kpis", [lang, days, one, repr(current_thresholds()),
                                  repr(current), repr(previous)], [],
                      lambda: {"cards": [kpi_card(spec, current, previous, days, lang, one)
-                                        for spec in CARDS]})[0]["cards"]
+                                        for spec in CARDS]},
+                     principal=who)[0]["cards"]
     empty = all(is_missing(current[m]) or current[m] == 0
                 for m in ("revenue", "inventory_value"))
     return cards, subtitle, empty_alert(lang) if empty else None
@@ -147,20 +153,22 @@ def update_kpis(state, lang):
     State(f"{P}-lang", "data"),
 )
 def update_trend(state, metric, lang):
+    who = request_principal()
     filters, _, end = period_of(state)
-    start = max(months_back(end, 11), active.data_range(state["source"])[0])
+    start = max(months_back(end, 11), service.data_range(who, state["source"])[0])
     if start > end:  # the period ends before the data begins
         return message_figure(t("board.empty", lang)), ""
     query = MetricQuery.create([metric], start, end, by=["month"], where=filters.where())
     try:
-        frame = active.run(query, state["source"])
+        frame = service.run(who, query, state["source"])
     except FAILURES as exc:
         return message_figure(str(exc)), ""
     days = {p.label: p.days for p in split_periods(start, end, None, "month", 90)}
     one = threshold_category(filters.category)
     figure = rendered("ov-trend", [metric, lang, days, one, repr(current_thresholds())], [frame],
                       lambda: {"figure": trend_chart(frame, metric, "month", lang, days, one)
-                               .to_plotly_json()})[0]["figure"]
+                               .to_plotly_json()},
+                      principal=who)[0]["figure"]
     return figure, t("board.trend_hint", lang, end=end)
 
 
@@ -172,12 +180,13 @@ def update_trend(state, metric, lang):
     State(f"{P}-lang", "data"),
 )
 def update_breakdowns(state, metric, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     days, where = (end - start).days + 1, filters.where()
     try:
-        overall = active.run(MetricQuery.create([metric], start, end, where=where),
+        overall = service.run(who, MetricQuery.create([metric], start, end, where=where),
                              state["source"])
-        frames = {dim: active.run(MetricQuery.create([metric], start, end, by=[dim],
+        frames = {dim: service.run(who, MetricQuery.create([metric], start, end, by=[dim],
                                                      where=where), state["source"])
                   for dim in ("region", "channel")}
     except FAILURES as exc:
@@ -192,5 +201,6 @@ def update_breakdowns(state, metric, lang):
                                overall.iloc[0][metric], one).to_plotly_json()
 
     return [rendered(f"ov-by-{dim}", [dim, metric, lang, days, one, limits], [frame, overall],
-                     lambda dim=dim, frame=frame: {"figure": figure(dim, frame)})[0]["figure"]
+                     lambda dim=dim, frame=frame: {"figure": figure(dim, frame)},
+                     principal=who)[0]["figure"]
             for dim, frame in frames.items()]

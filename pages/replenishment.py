@@ -16,15 +16,15 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+import service
 from auth.audit import EXPORT, audit
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.data_grid import data_grid
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
-from components.replenishment.purchase_csv import purchase_csv
-from components.replenishment.replenishment_data import current_plan, job_state
 from components.replenishment.replenishment_params import (
     page_params,
     percent_text,
@@ -37,12 +37,13 @@ from components.replenishment.replenishment_view import (
     plan_cards,
     plan_columns,
 )
-from data_connectors import active
 from data_connectors.source import SourceError
+from exports.purchase_csv import purchase_csv
 from i18n import t
 from metrics.errors import QueryError
 from metrics.query import MetricQuery
 from metrics.replenishment import COVER_CHOICES, SERVICE_LEVELS
+from service.replenishment import current_plan, job_state
 
 dash.register_page(__name__, path="/replenishment", name="replenishment",
                    title="StockLens · Replenishment")
@@ -54,7 +55,7 @@ FAILURES = (SourceError, QueryError)
 
 def _supplier_choices(source: str) -> list[str]:
     try:
-        return active.dimension_values("receipts", "supplier", source)
+        return service.dimension_values(request_principal(), "receipts", "supplier", source)
     except SourceError:
         return []
 
@@ -137,15 +138,16 @@ def _waiting(source: str, lang: str) -> tuple[object, bool]:
 )
 def show_plan(state, _tick, lang):
     """The plan for the filters: tiles, demand chart and the SKU-locations grid."""
+    who = request_principal()
     page = state["page"]
     filters, start, end = period_of(state)
     source = state["source"]
     try:
-        plan = current_plan(source, filters.where(), policy_of(page), suppliers_of(page))
+        plan = current_plan(who, source, filters.where(), policy_of(page), suppliers_of(page))
         if plan is None:
             notice, poll = _waiting(source, lang)
             return notice, [], "", message_figure(""), html.Div(), "", not poll
-        history = active.run(MetricQuery.create(["units_sold"], start, end, by=["day"],
+        history = service.run(who, MetricQuery.create(["units_sold"], start, end, by=["day"],
                                                 where=filters.where()), source)
     except FAILURES as exc:
         return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), "", True
@@ -176,11 +178,12 @@ def show_plan(state, _tick, lang):
 )
 def download_suggestions(n_clicks, state, lang):
     """The purchase-suggestion CSV of the plan the page shows."""
+    who = request_principal()
     if not n_clicks:
         return dash.no_update
     page = state["page"]
     filters, _, _ = period_of(state)
-    plan = current_plan(state["source"], filters.where(), policy_of(page), suppliers_of(page))
+    plan = current_plan(who, state["source"], filters.where(), policy_of(page), suppliers_of(page))
     if plan is None:
         return dash.no_update
     data = purchase_csv(plan.frame, lang)

@@ -12,8 +12,8 @@ from dash import Input, Output, State, callback, dcc, html
 from auth import ADMIN, restricted_layout, role_required
 from components.admin.source_card import source_card
 from components.kit.page_frame import loading, page_frame
-from data_connectors import active
 from i18n import resolve_language, t
+from service import sources
 
 dash.register_page(__name__, path="/settings", name="sources", title="StockLens · Sources")
 
@@ -45,7 +45,7 @@ def layout(**params: str) -> html.Div:
 @role_required(ADMIN)
 def show_health(clicks, lang):
     """Check every source; "check again" reconnects (a source that was down may be back)."""
-    registry = active.registry()
+    registry = sources.registry()
     if clicks:
         for name in registry.names():
             registry.release(name)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.insight_cards import dead_stock_cards
 from components.analysis.insight_params import (
@@ -27,7 +29,6 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
@@ -99,15 +100,16 @@ def set_days(days, state):
 )
 def show_rows(state, lang):
     """Sku-locations with stock and no sale in N days, by value at risk, and the totals."""
+    who = request_principal()
     filters, start, end = period_of(state)
     days, where = dead_days_of(state["page"]), filters.where()
     subtitle = t("insight.slow.subtitle", lang, date=end.isoformat(), days=days)
     try:
-        frame = active.run(MetricQuery.create(
+        frame = service.run(who, MetricQuery.create(
             ROW_METRICS, start, end, by=["sku", "location", "abc_class"], where=where,
             having=[("dead_stock_value", ">", 0)], sort=[("inventory_value", True)],
             dead_stock_days=days), state["source"])
-        totals = active.run(MetricQuery.create(TOTAL_METRICS, start, end, where=where,
+        totals = service.run(who, MetricQuery.create(TOTAL_METRICS, start, end, where=where,
                                                dead_stock_days=days),
                             state["source"]).iloc[0].to_dict()
     except FAILURES as exc:
@@ -129,12 +131,13 @@ def show_rows(state, lang):
     State(f"{P}-lang", "data"),
 )
 def show_breakdowns(state, lang):
+    who = request_principal()
     filters, start, end = period_of(state)
     days, span = dead_days_of(state["page"]), (end - start).days + 1
     figures = []
     for dim in ("category", "region"):
         try:
-            frame = active.run(MetricQuery.create(["dead_stock_value"], start, end, by=[dim],
+            frame = service.run(who, MetricQuery.create(["dead_stock_value"], start, end, by=[dim],
                                                   where=filters.where(), dead_stock_days=days),
                                state["source"])
         except FAILURES as exc:

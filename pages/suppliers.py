@@ -12,6 +12,8 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.supplier_view import lead_figure, supplier_cards, supplier_columns
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
@@ -19,11 +21,10 @@ from components.grids.data_grid import data_grid
 from components.grids.metric_grid import grid_id
 from components.kit.feedback import error_alert, message_figure
 from components.kit.page_frame import loading, section
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.errors import QueryError
-from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query, run_lead_times
+from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query
 
 dash.register_page(__name__, path="/suppliers", name="suppliers",
                    title="StockLens · Suppliers")
@@ -59,8 +60,8 @@ register_filter_sync(P)
 def _run(state: dict, by: tuple[str, ...], supplier: str | None = None) -> object:
     filters, start, end = period_of(state)
     where = filters.where()
-    source = active.current_source(state["source"])
-    frame = run_lead_times(source, lead_time_query(start, end, by, where))
+    frame = service.lead_times(request_principal(), lead_time_query(start, end, by, where),
+                               state["source"])
     if supplier is not None:
         frame = frame[frame["supplier"] == supplier].reset_index(drop=True)
     return frame, start, end

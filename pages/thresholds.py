@@ -14,16 +14,18 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+import service
 from app_state.thresholds import InvalidThresholds, load_threshold_set, reset, save_thresholds
 from auth import ADMIN, restricted_layout, role_required
+from auth.principal import request_principal
 from components.admin.threshold_form import originals_for, read_form
 from components.admin.thresholds_table import has_any_own, scope_name, thresholds_table
 from components.kit.page_frame import loading, page_frame
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
 from metrics.registry import METRICS
 from metrics.thresholds import ThresholdSet
+from service import sources
 
 dash.register_page(__name__, path="/thresholds", name="thresholds",
                    title="StockLens · Thresholds")
@@ -43,7 +45,7 @@ def _category(scope: str | None) -> str | None:
 def _source_categories(source: str | None) -> tuple[list[str], str | None]:
     """The current source's categories, or [] and why not (the page still edits globals)."""
     try:
-        return active.dimension_values("sku", "category", source), None
+        return service.dimension_values(request_principal(), "sku", "category", source), None
     except SourceError as exc:
         return [], str(exc)
 
@@ -71,7 +73,7 @@ def _stored() -> ThresholdSet:
 def layout(**params: str) -> html.Div:
     lang = resolve_language(params.get("lang"))
     try:
-        source: str | None = active.source_name(params.get("source"))
+        source: str | None = sources.source_name(params.get("source"))
     except SourceError:
         source = None
     categories, problem = _source_categories(source)

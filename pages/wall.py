@@ -23,10 +23,12 @@ from datetime import date, timedelta
 import dash
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html
 
+import service
 from app_state.boards import Board, get_board
 from app_state.records import NotFound
 from app_state.views import get_view
 from auth import current_wall_binding
+from auth.principal import request_principal
 from components.boards.view_render import render_view
 from components.filters.filter_state import BoardFilters
 from components.kit.render_memo import rendered
@@ -55,7 +57,6 @@ from components.wall.wall_trend import (
     trend_start,
     week_days,
 )
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
@@ -64,6 +65,7 @@ from metrics.periods import previous_period
 from metrics.query import MetricQuery, QueryOptions
 from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds
+from service import sources
 
 dash.register_page(__name__, path="/wall", name="wall", title="StockLens · Wall")
 
@@ -116,13 +118,13 @@ def _config(wall: WallParams, source: str, board: Board | None) -> dict:
 
 def layout(**params: str) -> html.Div:
     try:
-        known = active.registry().names()
+        known = sources.registry().names()
     except SourceError:
         known = []
     wall = bound_to_token(parse_wall_params(params, known), current_wall_binding())
     lang = wall.lang
     try:
-        source = active.source_name(wall.source)
+        source = sources.source_name(wall.source)
     except SourceError:
         source = ""
     board, board_note = _board(wall.board)
@@ -184,7 +186,7 @@ def _period(config: dict) -> tuple[WallParams, date, date, date] | None:
     """(params, first day of the data, start, end) of the flow metrics, or None when the
     source holds no data."""
     wall = WallParams.from_store(config["params"])
-    first, last = active.data_range(config["source"])
+    first, last = service.data_range(request_principal(), config["source"])
     if first is None or last is None:
         return None
     return wall, first, max(first, last - timedelta(days=wall.days - 1)), last
@@ -201,15 +203,16 @@ def _site_label(scope: Scope | None, name: str | None, lang: str) -> list[html.S
 def _site(wall: WallParams, source: str, start: date, end: date) -> tuple[list, Note | None]:
     """The header's site name and, when the scope names nothing in the data, a note. A
     location's name comes with its rows (stock at the end, or sales in the period)."""
+    who = request_principal()
     lang, scope = wall.lang, wall.scope
     if scope is None:
         return _site_label(None, None, lang), None
     name, known = scope.value, True
     if scope.kind == "region":
-        known = scope.value in active.dimension_values("location", "region", source)
+        known = scope.value in service.dimension_values(who, "location", "region", source)
     else:
-        known = scope.value in active.dimension_values("location", "location_id", source)
-        frame = active.run(MetricQuery.create(["on_hand_units", "units_sold"], start, end,
+        known = scope.value in service.dimension_values(who, "location", "location_id", source)
+        frame = service.run(who, MetricQuery.create(["on_hand_units", "units_sold"], start, end,
                                               by=["location"], where=scope.where()), source)
         if not frame.empty and frame.iloc[0].get("location_name"):
             name = str(frame.iloc[0]["location_name"])
@@ -248,6 +251,7 @@ KPI_OUTPUTS = [tile_id(x.metric) for x in TILES]
 )
 def refresh_kpis(_tick, config, memo, shown):
     """The KPI tiles (this period against the previous one), the site and the data date."""
+    who = request_principal()
     source, count = config["source"], len(KPI_OUTPUTS) + 6
     try:
         found = _period(config)
@@ -261,10 +265,10 @@ def refresh_kpis(_tick, config, memo, shown):
         wall, first, start, end = found
         days, lang = (end - start).days + 1, wall.lang
         query = kpi_query(start, end, wall.scope)
-        frames = [active.run(query, source)]
+        frames = [service.run(who, query, source)]
         prev_start, prev_end = previous_period(start, end)
         if prev_start >= first:  # else the data cannot cover the previous period
-            frames.append(active.run(query.with_period(prev_start, prev_end), source))
+            frames.append(service.run(who, query.with_period(prev_start, prev_end), source))
         site, note = _site(wall, source, start, end)
     except SourceError as exc:
         return *([NO] * (count - 1)), keep(shown, outage(exc, source))
@@ -284,7 +288,8 @@ def refresh_kpis(_tick, config, memo, shown):
                       "notes": _notes([*notes, *([note] if note else [])], lang)}
 
     new, fresh = rendered("kpis", [config, start, end, len(frames), repr(site), repr(notes),
-                                   repr(note), repr(current_thresholds())], frames, build)
+                                   repr(note), repr(current_thresholds())], frames, build,
+                          principal=who)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health(frames, source))
 
@@ -303,6 +308,7 @@ def refresh_kpis(_tick, config, memo, shown):
 def refresh_trend(_tick, viewport, config, memo, shown):
     """Turnover days and stockout rate by week over the last weeks, bars in status colours
     with the target and alert lines."""
+    who = request_principal()
     source, count = config["source"], len(TREND_METRICS) + 3
     if not config["params"]["rotate"]:  # no rotation: only the KPI panel ever shows
         return (NO,) * count
@@ -312,7 +318,7 @@ def refresh_trend(_tick, viewport, config, memo, shown):
             return (NO,) * count
         wall, first, _, end = found
         start = trend_start(first, end)
-        frame = active.run(trend_query(start, end, wall.scope), source)
+        frame = service.run(who, trend_query(start, end, wall.scope), source)
     except SourceError as exc:
         return *([NO] * (count - 1)), keep(shown, outage(exc, source))
     except (QueryError, ValueError, KeyError) as exc:
@@ -327,7 +333,7 @@ def refresh_trend(_tick, viewport, config, memo, shown):
         return new | {"sub": t("wall.trend.weeks", lang, weeks=len(days))}
 
     new, fresh = rendered("trend", [lang, size, start, end, repr(current_thresholds())],
-                          [frame], build)
+                          [frame], build, principal=who)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health([frame], source))
 
@@ -344,6 +350,7 @@ def refresh_trend(_tick, viewport, config, memo, shown):
 def refresh_alerts(_tick, config, memo, shown):
     """Stockouts, SKUs running out and new dead stock at this site (components/
     wall_alerts.py says what each means)."""
+    who = request_principal()
     source = config["source"]
     try:
         found = _period(config)
@@ -351,14 +358,14 @@ def refresh_alerts(_tick, config, memo, shown):
             return NO, NO, NO
         wall, _, start, end = found
         scope: Scope | None = wall.scope
-        frames = [active.run(stockout_query(start, end, scope), source),
-                  active.run(new_dead_query(start, end, scope, DEAD_DAYS), source)]
-        reorder = reorder_frame(source, scope)  # None: no stored forecast yet
+        frames = [service.run(who, stockout_query(start, end, scope), source),
+                  service.run(who, new_dead_query(start, end, scope, DEAD_DAYS), source)]
+        reorder = reorder_frame(who, source, scope)  # None: no stored forecast yet
         cut = running_out_cut() if reorder is None else None
         if reorder is not None:
             frames.append(reorder)
         elif cut is not None:
-            frames.append(active.run(running_out_query(start, end, scope, cut), source))
+            frames.append(service.run(who, running_out_query(start, end, scope, cut), source))
     except SourceError as exc:
         return NO, NO, keep(shown, outage(exc, source))
     except (QueryError, ValueError, KeyError) as exc:
@@ -377,7 +384,8 @@ def refresh_alerts(_tick, config, memo, shown):
         return {"ticker": ticker(lists, lang, show_location=not local)}
 
     run = reorder.attrs.get("run") if reorder is not None else None
-    new, fresh = rendered("alerts", [lang, days, cut, local, run], frames, build)
+    new, fresh = rendered("alerts", [lang, days, cut, local, run], frames, build,
+                          principal=who)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health(frames, source))
 
@@ -395,6 +403,7 @@ def refresh_alerts(_tick, config, memo, shown):
 )
 def refresh_tile(_tick, viewport, view_id, config, memo, shown):
     """A board tile: its saved view under the board's filters, limited to the wall's site."""
+    who = request_principal()
     wall, source = WallParams.from_store(config["params"]), config["source"]
     lang = wall.lang
     name = dash.ctx.outputs_list[0]["id"]["part"]
@@ -407,9 +416,9 @@ def refresh_tile(_tick, viewport, view_id, config, memo, shown):
     try:
         spec = get_view(view_id).spec
         filters = BoardFilters.from_params(config["board_filters"] or {})
-        start, end = filters.period(active.data_range(source)[1])
+        start, end = filters.period(service.data_range(who, source)[1])
         query = spec.query(start, end, board=filters)
-        frame = active.run(wall.scope.apply(query) if wall.scope else query, source)
+        frame = service.run(who, wall.scope.apply(query) if wall.scope else query, source)
     except SourceError as exc:
         return NO, NO, keep(shown, outage(exc, source))
     except (NotFound, QueryError, ValueError, TypeError) as exc:
@@ -425,6 +434,7 @@ def refresh_tile(_tick, viewport, view_id, config, memo, shown):
                          view]}
 
     new, fresh = rendered("tile", [name, repr(spec), lang, size, start, end,
-                                   repr(current_thresholds())], [frame], build)
+                                   repr(current_thresholds())], [frame], build,
+                          principal=who)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health([frame], source))

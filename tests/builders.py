@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, canonical_metadata
 from data_connectors.open_source import open_url
 from data_connectors.source import Source, open_duckdb
-from metrics.model import ENTITIES, canonical_metadata
 
 Row = Mapping[str, Any]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from canonical.model import ENTITIES
 from data_connectors.registry import SourceHealth
 from i18n import t
-from metrics.model import ENTITIES
 
 
 def source_card(health: SourceHealth, is_default: bool, lang: str) -> html.Div:

@@ -9,14 +9,16 @@ from datetime import date
 
 from dash import dcc, html
 
+import service
+from auth.principal import request_principal
 from components.filters.filter_bar import filter_bar
 from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
 from components.filters.page_state import initial_state, state_id
 from components.kit.feedback import empty_alert, error_alert
 from components.kit.page_frame import page_frame
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import resolve_language
+from service import sources
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,10 @@ class PageContext:
 
 
 def filter_choices(source: str, dims: tuple[str, ...]) -> dict[str, list[str]]:
-    choices = {"region": lambda: active.dimension_values("location", "region", source),
-               "channel": lambda: active.channel_values(source),
-               "category": lambda: active.dimension_values("sku", "category", source)}
+    who = request_principal()
+    choices = {"region": lambda: service.dimension_values(who, "location", "region", source),
+               "channel": lambda: service.channel_values(who, source),
+               "category": lambda: service.dimension_values(who, "sku", "category", source)}
     return {d: choices[d]() for d in dims}
 
 
@@ -44,9 +47,9 @@ def open_page(params: Mapping[str, str],
               dims: tuple[str, ...] = FILTER_DIMENSIONS) -> PageContext | object:
     """The page's context, or the whole page saying why there is nothing to show."""
     lang = resolve_language(params.get("lang"))
-    source = active.source_name(params.get("source"))
+    source = sources.source_name(params.get("source"))
     try:
-        first, last = active.data_range(source)
+        first, last = service.data_range(request_principal(), source)
         choices = filter_choices(source, dims)
     except SourceError as exc:
         return page_frame(lang, error_alert(exc, lang), source)

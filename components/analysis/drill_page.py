@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
+import service
+from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.filters.filter_bar import fid, option_label
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
@@ -26,7 +28,6 @@ from components.kit.breadcrumb import breadcrumb
 from components.kit.charts import breakdown_chart, trend_chart
 from components.kit.feedback import message_figure
 from components.kit.page_frame import loading, section
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
@@ -89,6 +90,7 @@ def _label(dim: str, value: object, name: object, lang: str) -> str:
 
 def build(spec: DrillSpec) -> Callable[..., object]:
     """Register the page's callbacks and return its layout function."""
+    who = request_principal()
     P = spec.prefix
 
     def layout(**params: str) -> object:
@@ -150,9 +152,9 @@ def build(spec: DrillSpec) -> Callable[..., object]:
         crumbs = breadcrumb(P, top, [option_label(d, v, lang) for d, v in path])
         subtitle = t("drill.subtitle", lang, start=start, end=end)
         try:
-            frame = active.run(MetricQuery.create(metrics, start, end, by=[level],
+            frame = service.run(who, MetricQuery.create(metrics, start, end, by=[level],
                                                   where=where), state["source"])
-            totals = active.run(MetricQuery.create(metrics, start, end, where=where),
+            totals = service.run(who, MetricQuery.create(metrics, start, end, where=where),
                                 state["source"]).iloc[0].to_dict()
         except FAILURES as exc:
             return crumbs, message_figure(str(exc)), "", html.Div(), subtitle
@@ -189,7 +191,7 @@ def build(spec: DrillSpec) -> Callable[..., object]:
         where = _where(state, path)
         chosen = set(where.pop(spec.cross_dim, []))
         try:
-            frame = active.run(MetricQuery.create([metric], start, end, by=[spec.cross_dim],
+            frame = service.run(who, MetricQuery.create([metric], start, end, by=[spec.cross_dim],
                                                   where=where), state["source"])
         except FAILURES as exc:
             return message_figure(str(exc)), ""
@@ -209,12 +211,12 @@ def build(spec: DrillSpec) -> Callable[..., object]:
     def show_trend(state, lang):
         _, _, end = period_of(state)
         metric = state["page"].get("metric", spec.default_metric)
-        start = max(months_back(end, 11), active.data_range(state["source"])[0])
+        start = max(months_back(end, 11), service.data_range(who, state["source"])[0])
         if start > end:
             return message_figure(t("board.empty", lang))
         where = _where(state, path_of(spec, state["page"]))
         try:
-            frame = active.run(MetricQuery.create([metric], start, end, by=["month"],
+            frame = service.run(who, MetricQuery.create([metric], start, end, by=["month"],
                                                   where=where), state["source"])
         except FAILURES as exc:
             return message_figure(str(exc))

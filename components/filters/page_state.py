@@ -21,10 +21,12 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, clientside_callback
 
+import service
+from auth.principal import request_principal
 from components.filters.filter_bar import fid
 from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
-from data_connectors import active
 from data_connectors.source import SourceError
+from service import sources
 
 
 def state_id(prefix: str) -> str:
@@ -35,7 +37,7 @@ def initial_state(params: Mapping[str, str], source: str,
                   page: Mapping[str, str | None]) -> dict:
     """The state a page opens with: filters from the URL, page parameters as given."""
     try:
-        last = active.data_range(source)[1]
+        last = service.data_range(request_principal(), source)[1]
     except SourceError:  # the page shows the failure; the sync then keeps the bar's dates
         last = None
     return _finish(BoardFilters.from_params(params).to_store(), source,
@@ -46,7 +48,7 @@ def initial_state(params: Mapping[str, str], source: str,
 def _finish(filters: dict, source: str, page: dict, push: bool, last: str | None) -> dict:
     params = BoardFilters.from_params(filters).to_params()
     params.update(page)
-    if len(active.registry().names()) > 1:  # a shared link must open the same data
+    if len(sources.registry().names()) > 1:  # a shared link must open the same data
         params["source"] = source
     return {**filters, "source": source, "page": page, "push": push, "last": last,
             "qs": "?" + urlencode(params) if params else ""}
@@ -76,14 +78,14 @@ def filters_of(state: Mapping) -> BoardFilters:
 def period_of(state: Mapping) -> tuple[BoardFilters, date, date]:
     """The filters and the [start, end] their preset resolves to on this source's data."""
     filters = filters_of(state)
-    start, end = filters.period(active.data_range(source_of(state))[1])
+    start, end = filters.period(service.data_range(request_principal(), source_of(state))[1])
     return filters, start, end
 
 
 def source_of(state: object) -> str:
     """The state's source if it is a configured one, else the default (states arrive
     from the browser and may have been crafted)."""
-    return active.source_name(state.get("source") if isinstance(state, Mapping) else None)
+    return sources.source_name(state.get("source") if isinstance(state, Mapping) else None)
 
 
 def register_filter_sync(prefix: str, dims: Iterable[str] = FILTER_DIMENSIONS) -> None:

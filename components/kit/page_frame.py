@@ -5,11 +5,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+import service
+from auth.principal import request_principal
 from components.kit.navbar import navbar
 from components.kit.stale_banner import stale_banner
 from components.kit.user_menu import demo_banner
-from data_connectors import active
 from data_connectors.source import SourceError
+from service import sources
 
 
 def page_frame(lang: str, content: object, source: str | None = None) -> html.Div:
@@ -18,10 +20,10 @@ def page_frame(lang: str, content: object, source: str | None = None) -> html.Di
     choices: dict[str, str] = {}
     last = None
     try:
-        registry = active.registry()
+        registry = sources.registry()
         choices = {name: registry.label(name) for name in registry.names()}
         if source is not None:
-            last = active.data_range(source)[1]
+            last = service.data_range(request_principal(), source)[1]
     except SourceError:
         pass
     return html.Div([navbar(lang, source, choices, last), demo_banner(lang),

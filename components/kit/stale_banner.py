@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from data_connectors import active
 from data_connectors.source import SourceError
 from i18n import t
+from service import sources
 
 POLL_MS = 15_000
 
@@ -28,7 +28,7 @@ def stale_status(source: str | None, lang: str) -> dict | None:
     if source is None:
         return None
     try:
-        status = active.source_status(source)
+        status = sources.source_status(source)
     except SourceError:
         return None
     if status.ok:

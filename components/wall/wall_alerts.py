@@ -22,12 +22,12 @@ Each list keeps LIMIT alerts; one row more is asked for, so the count can say "2
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from cachetools import TTLCache
 from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,12 +36,15 @@ from components.wall.wall_params import Scope
 from i18n import t
 from metrics.query import MetricQuery, QueryOptions
 from metrics.thresholds import thresholds_for
+from service.principal import Principal
 
 LIMIT = 20
 NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
 KINDS = ("stockout", "reorder", "running_out", "new_dead")
 REORDER_REUSE_S = 5.0  # one site's screens share a reorder-point list this long
-_recent: dict[tuple, tuple[float, pd.DataFrame | None]] = {}
+# Keyed by the principal's scope as well as the wall's own site: a manager's /wall
+# without a site must never get the list an all-data wall computed a second before.
+_recent: TTLCache[tuple, pd.DataFrame | None] = TTLCache(maxsize=256, ttl=REORDER_REUSE_S)
 _recent_lock = threading.Lock()
 REORDER_COLUMNS = ("sku", "sku_name", "location", "location_name", "on_hand",
                    "reorder_point", "days_to_stockout", "order_value", "stockout")
@@ -89,43 +92,42 @@ def running_out_query(start: date, end: date, scope: Scope | None, cut: float,
         sort=[("days_of_supply", False), ("revenue", True)], limit=limit + 1), scope)
 
 
-def reorder_frame(source: str, scope: Scope | None, limit: int = LIMIT) -> pd.DataFrame | None:
-    """The sku-locations with stock at or below their reorder point at the site, most
-    urgent first (one more than shown), or None while the source has no stored forecast.
-    Plain columns only (the stockout date as ISO text), so the wall's rendering cache can
-    fingerprint them.
+def reorder_frame(principal: Principal, source: str, scope: Scope | None,
+                  limit: int = LIMIT) -> pd.DataFrame | None:
+    """The sku-locations with stock at or below their reorder point at the site, in the
+    principal's scope, most urgent first (one more than shown), or None while the source
+    has no stored forecast. Plain columns only (the stockout date as ISO text), so the
+    wall's rendering cache can fingerprint them.
 
     Looking the plan up means reading every sku-location's stock and lead time and
     fingerprinting them (~25 ms); the screens of one site all ask within seconds of each
     other, so an answer is shared for REORDER_REUSE_S — less than the shortest refresh
     interval, so each screen's next refresh still asks afresh — and only while the same
-    forecast run is the latest (a new run is seen at once)."""
+    forecast run is the latest (a new run is seen at once), and only by screens of the
+    same scope."""
     from app_state.forecasts import latest_run  # one small read of the state database
 
     try:
         run = latest_run(source)
     except SQLAlchemyError:
         run = None
-    key = (source, scope, limit, run.id if run is not None else None)
-    now = time.monotonic()
+    key = (principal.cache_key, source, scope, limit, run.id if run is not None else None)
     with _recent_lock:
-        found = _recent.get(key)
-    if found is not None and now - found[0] < REORDER_REUSE_S:
-        return found[1]
-    frame = _reorder_frame(source, scope, limit)
+        if key in _recent:
+            return _recent[key]
+    frame = _reorder_frame(principal, source, scope, limit)
     with _recent_lock:
-        _recent[key] = (now, frame)
-        for old in [k for k, (at, _) in _recent.items() if now - at >= REORDER_REUSE_S]:
-            del _recent[old]
+        _recent[key] = frame
     return frame
 
 
-def _reorder_frame(source: str, scope: Scope | None, limit: int) -> pd.DataFrame | None:
-    from components.replenishment.replenishment_data import current_plan  # reads the state database
+def _reorder_frame(principal: Principal, source: str, scope: Scope | None,
+                   limit: int) -> pd.DataFrame | None:
     from metrics.replenishment import Policy
+    from service.replenishment import current_plan  # reads the state database
 
     try:
-        plan = current_plan(source, scope.where() if scope else None, Policy())
+        plan = current_plan(principal, source, scope.where() if scope else None, Policy())
     except SQLAlchemyError:  # the state database is unreadable: keep the stand-in rule
         return None
     if plan is None:

@@ -13,7 +13,7 @@ rendering per data version (bench/wall_load.py measures the load).
 
 A part's health store tells the page whether what it shows is current: the query cache
 hands back the last good frame with attrs["stale_since"] when the source fails, and
-`active.source_status` says whether the source is in an incident. The page's stale
+`sources.source_status` says whether the source is in an incident. The page's stale
 notice (clientside) combines the health of every part.
 """
 
@@ -27,7 +27,7 @@ import dash
 import pandas as pd
 
 from components.kit.render_memo import fingerprint
-from data_connectors import active
+from service import sources
 
 HEALTHY: dict[str, Any] = {"ok": True}
 
@@ -47,12 +47,9 @@ def only_changed(new: Mapping[str, object], memo: Mapping[str, str] | None,
 
 
 def _status(source: str) -> object | None:
-    """The source's incident status; None while the cache layer does not offer it."""
-    status = getattr(active, "source_status", None)
-    if status is None:
-        return None
+    """The source's incident status; None when it cannot be told."""
     try:
-        return status(source)
+        return sources.source_status(source)
     except Exception:  # a status that cannot be told is not a reason to blank a wall
         return None
 

@@ -21,8 +21,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from canonical.model import ENTITIES, Entity
 from data_connectors.meta import write_meta
-from metrics.model import ENTITIES, Entity
 
 WRITER_MEMORY = "1GB"
 SQL_TYPE = {"date": "DATE", "number": "DOUBLE", "text": "VARCHAR"}

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from metrics.runner import run_query
 from sqlalchemy import update
 
 from app import create_app
@@ -20,7 +21,6 @@ from components.filters.filter_bar import option_label
 from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
-from metrics.runner import run_query
 from tests.browser.test_board import choose_option, settle
 
 pytestmark = pytest.mark.browser

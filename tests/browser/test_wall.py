@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from metrics.runner import run_query
 from selenium.webdriver.common.by import By
 
 from app import create_app
@@ -21,7 +22,6 @@ from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.browser.test_board import settle
 from tests.browser.test_board_tiles import eventually, expected, no_errors
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from metrics.runner import run_query
 
 from app import create_app
+from canonical.model import ENTITIES, FACTS
 from components.kit.formatting import format_value
 from data_connectors.demo.generator import generate_demo
 from data_connectors.open_source import open_url
 from data_connectors.source import Source
-from metrics.model import ENTITIES, FACTS
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.browser.test_board_tiles import eventually, no_errors
 from tests.browser.test_wall import SHOWN, shown_tiles, stale_notice
 from tests.integration.loading import load_canonical

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from metrics.model import ENTITIES, canonical_metadata
+from canonical.model import ENTITIES, canonical_metadata
 from tests.builders import Row, write_canonical
 
 BATCH_ROWS = 2000

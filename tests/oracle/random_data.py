@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from metrics.model import ENTITIES
+from canonical.model import ENTITIES
 
 DATA_START = date(2024, 11, 25)  # a Monday; the data crosses a year (and ISO-year) boundary
 DATA_DAYS = 120

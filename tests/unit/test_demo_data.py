@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from canonical.model import ENTITIES
 from data_connectors.demo.generator import DemoSummary, generate_demo
-from metrics.model import ENTITIES
 
 SQL_TYPE = {"date": "DATE", "number": "DOUBLE", "text": "VARCHAR"}
 SMALL = {"scale": 0.1}

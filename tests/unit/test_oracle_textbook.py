@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from metrics.model import ENTITIES
+from canonical.model import ENTITIES
 from tests.oracle.pandas_metrics import (
     ALL_METRICS,
     age_bucket_label,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.replenishment.purchase_csv import purchase_csv
 from components.wall.wall_alerts import reorder_alerts
+from exports.purchase_csv import purchase_csv
 from forecast.plan import build_plan, purchase_suggestions, sku_lead_times
 from metrics.replenishment import Policy
 

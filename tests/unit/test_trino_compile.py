@@ -17,9 +17,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from canonical.model import ENTITIES, canonical_table
 from data_connectors.source import Source, canonical_relation
 from metrics.compiler import compile_query
-from metrics.model import ENTITIES, canonical_table
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
 

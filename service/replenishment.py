@@ -1,31 +1,31 @@
-"""The replenishment plan of a page or a wall: the stored forecasts of the source, its
-stock by SKU-location (a MetricQuery through the query cache, so filters and the
-row-level scope apply as everywhere) and its supplier lead times, put together by
-forecast/plan.py.
+"""The replenishment plan of a page, a wall or the CLI, for a principal: the stored
+forecasts of the source, its stock by SKU-location and its supplier lead times (both
+through the query service, so filters and the principal's scope apply as everywhere),
+put together by forecast/plan.py.
 
-Lead times are one aggregated statement per data version and scope, cached here in the
-process (they only change with the data). Forecasts are read from the app-state
+A plan is pandas work over thousands of rows, built once per question and principal and
+kept in a small LRU (two scopes never share one). Forecasts are read from the app-state
 database (app_state/forecasts.py), never computed here: the background job does that.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 
 from app_state.forecasts import ForecastRun, latest_run, load_series, runs_of
-from components.kit.render_memo import frame_digest
-from data_connectors import active
 from forecast.plan import build_plan, sku_lead_times
-from metrics.lead_times import lead_time_query, run_lead_times
+from metrics.lead_times import lead_time_query
 from metrics.query import MetricQuery
 from metrics.replenishment import Policy
-from metrics.scope import apply_scope
+from service.digest import frame_digest
+from service.principal import Principal, require
+from service.queries import data_range, lead_times, run
 
 STOCK_DAYS = 91  # SKU-locations with stock now or a sale in this many days are planned
 LEAD_DAYS = 365  # receipts whose lead times define a SKU's lead time
@@ -46,28 +46,17 @@ def stock_query(as_of: date, where: dict[str, list[str]] | None) -> MetricQuery:
                               by=["sku", "location", "category", "region"], where=where)
 
 
-_leads: OrderedDict[str, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
-_plans: OrderedDict[str, Plan] = OrderedDict()
+_plans: LRUCache[str, Plan] = LRUCache(maxsize=16)
 _lock = threading.Lock()
 
 
-def lead_frames(source: str, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def lead_frames(principal: Principal, source: str,
+                as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(lead times by supplier and SKU, by supplier) over the LEAD_DAYS to as-of, in the
-    caller's scope; cached per source, data version and scope."""
-    src = active.current_source(source)
+    principal's scope (cached by the query service per data version and scope)."""
     start = as_of - timedelta(days=LEAD_DAYS - 1)
-    by_sku = apply_scope(lead_time_query(start, as_of, ("supplier", "sku")))
-    key = f"{src.name}|{active.query_cache().version(src)}|{by_sku.cache_key()}"
-    with _lock:
-        found = _leads.get(key)
-    if found is None:
-        by_supplier = apply_scope(lead_time_query(start, as_of, ("supplier",)))
-        found = (run_lead_times(src, by_sku), run_lead_times(src, by_supplier))
-        with _lock:
-            _leads[key] = found
-            while len(_leads) > 32:
-                _leads.popitem(last=False)
-    return found
+    return (lead_times(principal, lead_time_query(start, as_of, ("supplier", "sku")), source),
+            lead_times(principal, lead_time_query(start, as_of, ("supplier",)), source))
 
 
 def forecasts_from(run: ForecastRun, as_of: date) -> tuple[pd.DataFrame, np.ndarray]:
@@ -80,18 +69,20 @@ def forecasts_from(run: ForecastRun, as_of: date) -> tuple[pd.DataFrame, np.ndar
     return frame, paths
 
 
-def current_plan(source: str, where: dict[str, list[str]] | None, policy: Policy,
-                 suppliers: list[str] | None = None) -> Plan | None:
-    """The plan for the filters (None while the source has no stored forecast)."""
-    run = latest_run(source)
-    if run is None:
+def current_plan(principal: Principal, source: str, where: dict[str, list[str]] | None,
+                 policy: Policy, suppliers: list[str] | None = None) -> Plan | None:
+    """The plan for the filters in the principal's scope (None while the source has no
+    stored forecast)."""
+    principal = require(principal)
+    run_ = latest_run(source)
+    if run_ is None:
         return None
-    as_of = active.data_range(source)[1] or run.origin
-    stock = active.run(stock_query(as_of, where), source)
-    by_sku, by_supplier = lead_frames(source, as_of)
-    frame, paths = forecasts_from(run, as_of)
-    key = "|".join([source, str(run.id), str(as_of), repr(policy), repr(suppliers),
-                    frame_digest(stock), frame_digest(by_sku)])
+    as_of = data_range(principal, source)[1] or run_.origin
+    stock = run(principal, stock_query(as_of, where), source)
+    by_sku, by_supplier = lead_frames(principal, source, as_of)
+    frame, paths = forecasts_from(run_, as_of)
+    key = "|".join([source, principal.cache_key, str(run_.id), str(as_of), repr(policy),
+                    repr(suppliers), frame_digest(stock), frame_digest(by_sku)])
     with _lock:
         found = _plans.get(key)
     if found is None:  # a plan is pandas work: built once per question, not per screen
@@ -99,11 +90,9 @@ def current_plan(source: str, where: dict[str, list[str]] | None, policy: Policy
                           as_of)
         if suppliers:
             plan = plan[plan["supplier"].isin(suppliers)].reset_index(drop=True)
-        found = Plan(plan, paths, run, as_of)
+        found = Plan(plan, paths, run_, as_of)
         with _lock:
             _plans[key] = found
-            while len(_plans) > 16:
-                _plans.popitem(last=False)
     found.frame.attrs["stale_since"] = stock.attrs.get("stale_since")
     return found
 

@@ -1,5 +1,6 @@
-"""Query results cached by (source, data version, query), and what to do when a source
-stops answering.
+"""Answers cached by (source, data version, question), and what to do when a source
+stops answering. Owned by the query service (service/queries.py): the key it passes
+already names the principal's scope, so two scopes never share an entry.
 
 - A result is cached under the source's data version, so an import (which writes a new
   version) makes every older result unreachable at once; sources without a version (a
@@ -10,6 +11,7 @@ stops answering.
   refusing, too slow), that result is served with `attrs["stale_since"]` = when it was
   read, and the source is left alone for a while (back-off: 2, 4, 8 … 60 s) instead of
   every request waiting for its timeout. The first success after that ends the incident.
+- Concurrent misses on one key compute once (service/singleflight.py).
 - One log line per incident (and one when it ends), not per request: the line is written
   by whichever process registers the incident first in the shared cache.
 """
@@ -25,14 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-import sqlalchemy as sa
 from flask_caching.backends import BaseCache, RedisCache, SimpleCache
 
-from data_connectors.db_errors import describe_db_error
 from data_connectors.source import Source, SourceError
-from metrics.query import MetricQuery
-from metrics.runner import run_query
-from metrics.scope import apply_scope
+from service.execute import mapped_errors
+from service.singleflight import SingleFlight
 
 log = logging.getLogger("stocklens.sources")
 PREFIX = "stocklens:"
@@ -73,21 +72,23 @@ def make_backend(redis_url: str | None, ttl_s: int) -> BaseCache:
 
 class QueryCache:
     def __init__(self, backend: BaseCache, policy: CachePolicy | None = None,
-                 clock: Callable[[], float] = time.time,
-                 runner: Callable[[Source, MetricQuery], pd.DataFrame] = run_query) -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         self.backend = backend
         self.policy = policy or CachePolicy()
         self.clock = clock
-        self.runner = runner
+        self.flights = SingleFlight()
         self._versions: dict[str, tuple[str | None, float]] = {}
         self._incidents: dict[str, _Incident] = {}
         self._lock = threading.Lock()
         self._backend_down = False
 
     # ---- the one entry point ------------------------------------------------------------
-    def run(self, source: Source, query: MetricQuery) -> pd.DataFrame:
-        query = apply_scope(query)  # before the key: users with other scopes never share
-        name, digest = source.name, hashlib.sha1(query.cache_key().encode()).hexdigest()
+    def run(self, source: Source, key_text: str,
+            compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """The answer stored under `key_text` for the source's current data, computed by
+        `compute` on a miss (once for concurrent misses); during an outage the last good
+        answer with attrs["stale_since"] (SourceError when there is none)."""
+        name, digest = source.name, hashlib.sha1(key_text.encode()).hexdigest()
         last_key = f"last:{name}:{digest}"
         incident = self._incidents.get(name)
         if incident is not None and self.clock() < incident.next_try:
@@ -96,15 +97,22 @@ class QueryCache:
             key = f"q:{name}:{self.version(source)}:{digest}"
             frame = self._get(key)
             if frame is None:
-                frame = self.runner(source, query)
-                self._set(key, frame, self.policy.ttl_s)
-                self._set(last_key, {"frame": frame, "read_at": self.clock()},
-                          self.policy.last_good_ttl_s)
+                frame = self.flights.do(key, lambda: self._compute(key, last_key, compute))
         except SourceError as exc:
             self._failed(name, str(exc))
             return self._stale(last_key, str(exc))
         self._recovered(name)
         return frame.copy()
+
+    def _compute(self, key: str, last_key: str,
+                 compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        frame = self._get(key)  # a caller that just finished may have stored it
+        if frame is None:
+            frame = compute()
+            self._set(key, frame, self.policy.ttl_s)
+            self._set(last_key, {"frame": frame, "read_at": self.clock()},
+                      self.policy.last_good_ttl_s)
+        return frame
 
     def status(self, name: str) -> SourceStatus:
         incident = self._incidents.get(name)
@@ -124,10 +132,8 @@ class QueryCache:
         known = self._versions.get(source.name)
         if known is not None and now - known[1] < self.policy.version_ttl_s:
             return known[0] or "unversioned"
-        try:
+        with mapped_errors(source):
             version = source.data_version()
-        except sa.exc.DBAPIError as exc:
-            raise SourceError(describe_db_error(exc, source.engine.url)) from exc
         with self._lock:
             self._versions[source.name] = (version, now)
         return version or "unversioned"
