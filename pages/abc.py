@@ -28,13 +28,12 @@ from components.analysis.insight_params import (
 from components.analysis.pareto_chart import pareto_chart, pareto_frame
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.metric_grid import metric_grid
+from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar
 from components.kit.page_frame import loading, section
 from components.kit.render_memo import rendered
-from data_connectors.source import SourceError
 from i18n import t
-from metrics.errors import QueryError
 from metrics.query import ABC_MEASURES, MetricQuery
 from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds
@@ -42,7 +41,6 @@ from metrics.thresholds import current_thresholds
 dash.register_page(__name__, path="/abc", name="abc", title="StockLens · ABC analysis")
 
 P = "abc"
-FAILURES = (SourceError, QueryError)
 
 
 def _graph(name: str, height: int) -> dcc.Loading:
@@ -124,6 +122,12 @@ def _options(state: dict) -> tuple[str, tuple[float, float]]:
     return measure, (a / 100, b / 100)
 
 
+def _subtitle(state: dict, lang: str) -> str:
+    _, start, end = period_of(state)
+    label = METRICS[_options(state)[0]].label(lang)
+    return t("insight.abc.subtitle", lang, start=start, end=end, label=label)
+
+
 @callback(
     Output(f"{P}-cards", "children"),
     Output(f"{P}-notice", "children"),
@@ -134,19 +138,17 @@ def _options(state: dict) -> tuple[str, tuple[float, float]]:
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang),
+                                           message_figure(str(error), 380), "", None))
 def show_classes(state, lang):
     """The SKUs with their class: class cards, the Pareto chart and the SKU table."""
     who = request_principal()
     filters, start, end = period_of(state)
     measure, cuts = _options(state)
-    label = METRICS[measure].label(lang)
-    subtitle = t("insight.abc.subtitle", lang, start=start, end=end, label=label)
-    try:
-        frame = service.run(who, MetricQuery.create(
-            [measure], start, end, by=["abc_class", "sku"], where=filters.where(),
-            abc_measure=measure, abc_cuts=cuts), state["source"])
-    except FAILURES as exc:
-        return [], error_alert(exc, lang), subtitle, message_figure(str(exc), 380), "", None
+    subtitle = _subtitle(state, lang)
+    frame = service.run(who, MetricQuery.create(
+        [measure], start, end, by=["abc_class", "sku"], where=filters.where(),
+        abc_measure=measure, abc_cuts=cuts), state["source"])
     cards = class_cards(class_summary(frame, measure), measure,
                         (cuts[0] * 100, cuts[1] * 100), lang)
     if frame.empty:
@@ -173,16 +175,14 @@ def show_classes(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, *_: message_figure(str(error), 360))
 def show_categories(state, lang):
     who = request_principal()
     filters, start, end = period_of(state)
     measure, cuts = _options(state)
-    try:
-        frame = service.run(who, MetricQuery.create(
-            [measure], start, end, by=["abc_class", "category"], where=filters.where(),
-            abc_measure=measure, abc_cuts=cuts), state["source"])
-    except FAILURES as exc:
-        return message_figure(str(exc), 360)
+    frame = service.run(who, MetricQuery.create(
+        [measure], start, end, by=["abc_class", "category"], where=filters.where(),
+        abc_measure=measure, abc_cuts=cuts), state["source"])
     if frame.empty:
         return message_figure(t("board.empty", lang), 360)
     return rendered("abc-categories", [measure, lang], [frame],

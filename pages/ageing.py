@@ -28,14 +28,13 @@ from components.analysis.insight_params import (
 )
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.metric_grid import metric_grid
+from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
 from components.kit.render_memo import rendered
-from data_connectors.source import SourceError
 from i18n import t
-from metrics.errors import QueryError
 from metrics.query import MetricQuery
 from metrics.thresholds import current_thresholds
 
@@ -45,7 +44,6 @@ P = "age"
 GRID_LIMIT = 500
 KPI_METRICS = ("aged_value", "aged_units", "average_age_days", "units_older_than_data")
 GRID_METRICS = (*KPI_METRICS, "days_since_last_sale")
-FAILURES = (SourceError, QueryError)
 
 
 def _graph(name: str) -> dcc.Loading:
@@ -117,18 +115,20 @@ def set_options(stack, text, state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang)))
 def show_summary(state, lang):
     who = request_principal()
     filters, start, end = period_of(state)
-    subtitle = t("insight.ageing.subtitle", lang, date=end.isoformat())
-    try:
-        row = service.run(who, MetricQuery.create(KPI_METRICS, start, end, where=filters.where()),
-                         state["source"]).iloc[0].to_dict()
-        first = service.data_range(who, state["source"])[0]
-    except FAILURES as exc:
-        return [], error_alert(exc, lang), subtitle
+    row = service.run(who, MetricQuery.create(KPI_METRICS, start, end, where=filters.where()),
+                      state["source"]).iloc[0].to_dict()
+    first = service.data_range(who, state["source"])[0]
     empty = is_missing(row["aged_units"]) or row["aged_units"] == 0
-    return ageing_cards(row, first, lang), empty_alert(lang) if empty else None, subtitle
+    return ageing_cards(row, first, lang), empty_alert(lang) if empty else None, \
+        _subtitle(state, lang)
+
+
+def _subtitle(state: dict, lang: str) -> str:
+    return t("insight.ageing.subtitle", lang, date=period_of(state)[2].isoformat())
 
 
 @callback(
@@ -137,6 +137,7 @@ def show_summary(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, *_: (message_figure(str(error), 330),) * 2)
 def show_buckets(state, lang):
     who = request_principal()
     filters, start, end = period_of(state)
@@ -144,10 +145,7 @@ def show_buckets(state, lang):
     query = MetricQuery.create(["aged_value", "aged_units"], start, end,
                                by=["age_bucket", stack], where=filters.where(),
                                age_bounds=age_bounds_of(state["page"]))
-    try:
-        frame = service.run(who, query, state["source"])
-    except FAILURES as exc:
-        return message_figure(str(exc), 330), message_figure(str(exc), 330)
+    frame = service.run(who, query, state["source"])
     if frame.empty or not frame["aged_units"].fillna(0).any():
         empty = message_figure(t("board.empty", lang), 330)
         return empty, empty
@@ -168,6 +166,7 @@ def show_buckets(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: (error_alert(error, lang), ""))
 def show_oldest(state, lang):
     """The oldest sku-locations with stock, oldest first (ties: the larger value first)."""
     who = request_principal()
@@ -176,10 +175,7 @@ def show_oldest(state, lang):
                                where=filters.where(), having=[("aged_units", ">", 0)],
                                sort=[("average_age_days", True), ("aged_value", True)],
                                limit=GRID_LIMIT)
-    try:
-        frame = service.run(who, query, state["source"])
-    except FAILURES as exc:
-        return error_alert(exc, lang), ""
+    frame = service.run(who, query, state["source"])
     days = (end - start).days + 1
     grid = rendered("ageing-oldest", [lang, days, repr(current_thresholds())], [frame],
                     lambda: {"grid": metric_grid("ageing-oldest", frame, ["sku", "location"],

@@ -26,18 +26,16 @@ from components.boards.view_spec import EXTRA_FILTERS, ViewSpec
 from components.filters.filter_state import BoardFilters
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.metric_grid_callbacks import frame_to_xlsx
+from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert
 from components.kit.page_frame import loading
-from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
-from metrics.errors import QueryError
 
 dash.register_page(__name__, path="/explore", name="explore", title="StockLens · Explore")
 
 P = "exp"
 FILTER_KEYS = ("preset", "start", "end", "region", "channel", "category")
-FAILURES = (SourceError, QueryError)
 
 
 def spec_of(state: dict) -> ViewSpec:
@@ -169,18 +167,26 @@ def show_chips(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: (error_alert(error, lang), _title(state, lang), "",
+                                           _subtitle(state, lang)))
 def show_result(state, lang):
     """Run the view's query and draw it."""
     spec = spec_of(state)
     _, start, end = period_of(state)
-    subtitle = t("explore.subtitle", lang, start=start, end=end)
-    title = spec.title or spec.default_title(lang)
-    try:
-        frame = service.run(request_principal(), spec.query(start, end), state["source"])
-    except FAILURES as exc:
-        return error_alert(exc, lang), title, "", subtitle
-    return (render_view(P, spec, frame, lang, (end - start).days + 1, with_data=True), title,
-            t("explore.rows", lang, n=f"{len(frame):,}"), subtitle)
+    frame = service.run(request_principal(), spec.query(start, end), state["source"])
+    return (render_view(P, spec, frame, lang, (end - start).days + 1, with_data=True),
+            _title(state, lang), t("explore.rows", lang, n=f"{len(frame):,}"),
+            _subtitle(state, lang))
+
+
+def _title(state: dict, lang: str) -> str:
+    spec = spec_of(state)
+    return spec.title or spec.default_title(lang)
+
+
+def _subtitle(state: dict, lang: str) -> str:
+    _, start, end = period_of(state)
+    return t("explore.subtitle", lang, start=start, end=end)
 
 
 @callback(
@@ -231,7 +237,7 @@ clientside_callback(
 def save_view(_open, _cancel, _confirm, name, state, lang):
     """Save the current view under a name (the name must be new)."""
     from app_state.records import InvalidName
-    from app_state.views import save_view as store
+    from components.boards.saved import save_view as store
 
     trigger = ctx.triggered_id
     if trigger == f"{P}-save-open":

@@ -22,6 +22,7 @@ from components.filters.filter_bar import filter_bar, option_label
 from components.filters.filter_state import BoardFilters
 from components.filters.page_state import initial_state, period_of, register_filter_sync, state_id
 from components.kit.charts import breakdown_chart, trend_chart
+from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.kpi_card import CardSpec, kpi_card
@@ -29,7 +30,6 @@ from components.kit.page_frame import loading, page_frame, section
 from components.kit.render_memo import rendered
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
-from metrics.errors import QueryError
 from metrics.periods import months_back, previous_period, split_periods
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
@@ -53,7 +53,6 @@ CARD_METRICS = tuple(dict.fromkeys(
     m for c in CARDS for m in (c.metric, c.status_metric) if m))
 CHART_METRICS = ("turnover_days", "turnover", "sell_through", "stockout_rate",
                  "inventory_value", "dead_stock_value", "gmroi", "revenue")
-FAILURES = (SourceError, QueryError)
 
 
 def _metric_picker(name: str, value: str, lang: str) -> dcc.Dropdown:
@@ -118,21 +117,18 @@ register_filter_sync(P)
     Input(f"{P}-state", "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: ([], _subtitle(state, lang), error_alert(error, lang)))
 def update_kpis(state, lang):
     who = request_principal()
     filters, start, end = period_of(state)
     prev_start, prev_end = previous_period(start, end)
-    subtitle = t("board.subtitle", lang, start=start, end=end, pstart=prev_start, pend=prev_end)
     query = MetricQuery.create(CARD_METRICS, start, end, where=filters.where())
     source = state["source"]
-    try:
-        # else the data cannot cover the previous period
-        comparable = prev_start >= service.data_range(who, source)[0]
-        current = service.run(who, query, source).iloc[0].to_dict()
-        previous = (service.run(who, query.with_period(prev_start, prev_end), source).iloc[0]
-                    .to_dict() if comparable else None)
-    except FAILURES as exc:
-        return [], subtitle, error_alert(exc, lang)
+    # the previous period only where the data covers it
+    comparable = prev_start >= service.data_range(who, source)[0]
+    current = service.run(who, query, source).iloc[0].to_dict()
+    previous = (service.run(who, query.with_period(prev_start, prev_end), source).iloc[0]
+                .to_dict() if comparable else None)
     days = (end - start).days + 1
     one = threshold_category(filters.category)  # its own thresholds judge, if it has any
     cards = rendered("ov-kpis", [lang, days, one, repr(current_thresholds()),
@@ -142,7 +138,13 @@ def update_kpis(state, lang):
                      principal=who)[0]["cards"]
     empty = all(is_missing(current[m]) or current[m] == 0
                 for m in ("revenue", "inventory_value"))
-    return cards, subtitle, empty_alert(lang) if empty else None
+    return cards, _subtitle(state, lang), empty_alert(lang) if empty else None
+
+
+def _subtitle(state: dict, lang: str) -> str:
+    _, start, end = period_of(state)
+    prev_start, prev_end = previous_period(start, end)
+    return t("board.subtitle", lang, start=start, end=end, pstart=prev_start, pend=prev_end)
 
 
 @callback(
@@ -152,6 +154,7 @@ def update_kpis(state, lang):
     Input(f"{P}-trend-metric", "value"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, *_: (message_figure(str(error)), ""))
 def update_trend(state, metric, lang):
     who = request_principal()
     filters, _, end = period_of(state)
@@ -159,10 +162,7 @@ def update_trend(state, metric, lang):
     if start > end:  # the period ends before the data begins
         return message_figure(t("board.empty", lang)), ""
     query = MetricQuery.create([metric], start, end, by=["month"], where=filters.where())
-    try:
-        frame = service.run(who, query, state["source"])
-    except FAILURES as exc:
-        return message_figure(str(exc)), ""
+    frame = service.run(who, query, state["source"])
     days = {p.label: p.days for p in split_periods(start, end, None, "month", 90)}
     one = threshold_category(filters.category)
     figure = rendered("ov-trend", [metric, lang, days, one, repr(current_thresholds())], [frame],
@@ -179,18 +179,16 @@ def update_trend(state, metric, lang):
     Input(f"{P}-breakdown-metric", "value"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, *_: (message_figure(str(error)),) * 2)
 def update_breakdowns(state, metric, lang):
     who = request_principal()
     filters, start, end = period_of(state)
     days, where = (end - start).days + 1, filters.where()
-    try:
-        overall = service.run(who, MetricQuery.create([metric], start, end, where=where),
-                             state["source"])
-        frames = {dim: service.run(who, MetricQuery.create([metric], start, end, by=[dim],
-                                                     where=where), state["source"])
-                  for dim in ("region", "channel")}
-    except FAILURES as exc:
-        return message_figure(str(exc)), message_figure(str(exc))
+    overall = service.run(who, MetricQuery.create([metric], start, end, where=where),
+                          state["source"])
+    frames = {dim: service.run(who, MetricQuery.create([metric], start, end, by=[dim],
+                                                       where=where), state["source"])
+              for dim in ("region", "channel")}
     one, limits = threshold_category(filters.category), repr(current_thresholds())
 
     def figure(dim: str, frame: pd.DataFrame) -> dict:

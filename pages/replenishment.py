@@ -22,6 +22,7 @@ from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.data_grid import data_grid
+from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
@@ -40,7 +41,6 @@ from components.replenishment.replenishment_view import (
 from data_connectors.source import SourceError
 from exports.purchase_csv import purchase_csv
 from i18n import t
-from metrics.errors import QueryError
 from metrics.query import MetricQuery
 from metrics.replenishment import COVER_CHOICES, SERVICE_LEVELS
 from service.replenishment import current_plan, job_state
@@ -50,7 +50,6 @@ dash.register_page(__name__, path="/replenishment", name="replenishment",
 
 P = "repl"
 POLL_MS = 5000  # while forecasts are being computed
-FAILURES = (SourceError, QueryError)
 
 
 def _supplier_choices(source: str) -> list[str]:
@@ -136,21 +135,21 @@ def _waiting(source: str, lang: str) -> tuple[object, bool]:
     Input(f"{P}-poll", "n_intervals"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, _tick, lang: (error_alert(error, lang), [], "",
+                                                  message_figure(str(error)), html.Div(), "",
+                                                  True))
 def show_plan(state, _tick, lang):
     """The plan for the filters: tiles, demand chart and the SKU-locations grid."""
     who = request_principal()
     page = state["page"]
     filters, start, end = period_of(state)
     source = state["source"]
-    try:
-        plan = current_plan(who, source, filters.where(), policy_of(page), suppliers_of(page))
-        if plan is None:
-            notice, poll = _waiting(source, lang)
-            return notice, [], "", message_figure(""), html.Div(), "", not poll
-        history = service.run(who, MetricQuery.create(["units_sold"], start, end, by=["day"],
-                                                where=filters.where()), source)
-    except FAILURES as exc:
-        return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), "", True
+    plan = current_plan(who, source, filters.where(), policy_of(page), suppliers_of(page))
+    if plan is None:
+        notice, poll = _waiting(source, lang)
+        return notice, [], "", message_figure(""), html.Div(), "", not poll
+    history = service.run(who, MetricQuery.create(["units_sold"], start, end, by=["day"],
+                                                  where=filters.where()), source)
     frame, paths = plan.frame, plan.paths
     notice = empty_alert(lang) if frame.empty else None
     pending = job_state(source)
@@ -178,12 +177,12 @@ def show_plan(state, _tick, lang):
 )
 def download_suggestions(n_clicks, state, lang):
     """The purchase-suggestion CSV of the plan the page shows."""
-    who = request_principal()
     if not n_clicks:
         return dash.no_update
     page = state["page"]
     filters, _, _ = period_of(state)
-    plan = current_plan(who, state["source"], filters.where(), policy_of(page), suppliers_of(page))
+    plan = current_plan(request_principal(), state["source"], filters.where(),
+                        policy_of(page), suppliers_of(page))
     if plan is None:
         return dash.no_update
     data = purchase_csv(plan.frame, lang)

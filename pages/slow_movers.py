@@ -25,13 +25,12 @@ from components.filters.filter_bar import fid, option_label
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.metric_grid import metric_grid
 from components.kit.charts import breakdown_chart
+from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
-from data_connectors.source import SourceError
 from i18n import t
-from metrics.errors import QueryError
 from metrics.query import MetricQuery
 
 dash.register_page(__name__, path="/slow-movers", name="slow_movers",
@@ -41,7 +40,6 @@ P = "slow"
 ROW_METRICS = ("on_hand_units", "inventory_value", "days_since_last_sale", "days_of_supply",
                "dead_stock_value")
 TOTAL_METRICS = ("dead_stock_value", "dead_stock_share", "inventory_value")
-FAILURES = (SourceError, QueryError)
 
 
 def _graph(name: str) -> dcc.Loading:
@@ -98,22 +96,21 @@ def set_days(days, state):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang),
+                                           html.Div(), ""))
 def show_rows(state, lang):
     """Sku-locations with stock and no sale in N days, by value at risk, and the totals."""
     who = request_principal()
     filters, start, end = period_of(state)
     days, where = dead_days_of(state["page"]), filters.where()
-    subtitle = t("insight.slow.subtitle", lang, date=end.isoformat(), days=days)
-    try:
-        frame = service.run(who, MetricQuery.create(
-            ROW_METRICS, start, end, by=["sku", "location", "abc_class"], where=where,
-            having=[("dead_stock_value", ">", 0)], sort=[("inventory_value", True)],
-            dead_stock_days=days), state["source"])
-        totals = service.run(who, MetricQuery.create(TOTAL_METRICS, start, end, where=where,
-                                               dead_stock_days=days),
-                            state["source"]).iloc[0].to_dict()
-    except FAILURES as exc:
-        return [], error_alert(exc, lang), subtitle, html.Div(), ""
+    subtitle = _subtitle(state, lang)
+    frame = service.run(who, MetricQuery.create(
+        ROW_METRICS, start, end, by=["sku", "location", "abc_class"], where=where,
+        having=[("dead_stock_value", ">", 0)], sort=[("inventory_value", True)],
+        dead_stock_days=days), state["source"])
+    totals = service.run(who, MetricQuery.create(TOTAL_METRICS, start, end, where=where,
+                                                 dead_stock_days=days),
+                         state["source"]).iloc[0].to_dict()
     cards = dead_stock_cards(len(frame), frame["sku"].nunique(), totals, days, end, lang)
     notice = None
     if is_missing(totals["inventory_value"]) or totals["inventory_value"] == 0:
@@ -121,6 +118,11 @@ def show_rows(state, lang):
     grid = metric_grid("slow-movers", frame, ["sku", "location"], list(ROW_METRICS), lang,
                        days=(end - start).days + 1, extra_columns=["abc_class"])
     return cards, notice, subtitle, grid, t("insight.slow.table_hint", lang, days=days)
+
+
+def _subtitle(state: dict, lang: str) -> str:
+    return t("insight.slow.subtitle", lang, date=period_of(state)[2].isoformat(),
+             days=dead_days_of(state["page"]))
 
 
 @callback(
@@ -131,25 +133,23 @@ def show_rows(state, lang):
     State(f"{P}-lang", "data"),
 )
 def show_breakdowns(state, lang):
-    who = request_principal()
+    return (_dead_stock_by("category", state, lang), _dead_stock_by("region", state, lang),
+            t("insight.slow.category_hint", lang))
+
+
+@shows_failure(lambda error, *_: message_figure(str(error)))
+def _dead_stock_by(dim: str, state: dict, lang: str) -> object:
+    """One breakdown chart of dead-stock value (each chart says its own failure)."""
     filters, start, end = period_of(state)
     days, span = dead_days_of(state["page"]), (end - start).days + 1
-    figures = []
-    for dim in ("category", "region"):
-        try:
-            frame = service.run(who, MetricQuery.create(["dead_stock_value"], start, end, by=[dim],
-                                                  where=filters.where(), dead_stock_days=days),
-                               state["source"])
-        except FAILURES as exc:
-            figures.append(message_figure(str(exc)))
-            continue
-        if frame.empty or not frame["dead_stock_value"].fillna(0).any():
-            figures.append(message_figure(t("insight.slow.none", lang, days=days)))
-            continue
-        labels = {v: option_label(dim, v, lang) for v in frame[dim] if v is not None}
-        figure = breakdown_chart(frame, dim, "dead_stock_value", lang, span, labels)
-        figures.append(figure.update_yaxes(categoryorder="total ascending"))  # largest on top
-    return *figures, t("insight.slow.category_hint", lang)
+    frame = service.run(request_principal(), MetricQuery.create(
+        ["dead_stock_value"], start, end, by=[dim], where=filters.where(),
+        dead_stock_days=days), state["source"])
+    if frame.empty or not frame["dead_stock_value"].fillna(0).any():
+        return message_figure(t("insight.slow.none", lang, days=days))
+    labels = {v: option_label(dim, v, lang) for v in frame[dim] if v is not None}
+    figure = breakdown_chart(frame, dim, "dead_stock_value", lang, span, labels)
+    return figure.update_yaxes(categoryorder="total ascending")  # largest on top
 
 
 @callback(

@@ -19,18 +19,16 @@ from components.analysis.supplier_view import lead_figure, supplier_cards, suppl
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.data_grid import data_grid
 from components.grids.metric_grid import grid_id
+from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert, message_figure
 from components.kit.page_frame import loading, section
-from data_connectors.source import SourceError
 from i18n import t
-from metrics.errors import QueryError
 from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query
 
 dash.register_page(__name__, path="/suppliers", name="suppliers",
                    title="StockLens · Suppliers")
 
 P = "sup"
-FAILURES = (SourceError, QueryError)
 
 
 def layout(**params: str) -> object:
@@ -78,12 +76,11 @@ def _run(state: dict, by: tuple[str, ...], supplier: str | None = None) -> objec
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: (error_alert(error, lang), [], "",
+                                           message_figure(str(error)), html.Div(), "", ""))
 def show_suppliers(state, lang):
     """Lead-time statistics per supplier: tiles, the chart and the table."""
-    try:
-        frame, start, end = _run(state, ("supplier",))
-    except FAILURES as exc:
-        return error_alert(exc, lang), [], "", message_figure(str(exc)), html.Div(), "", ""
+    frame, start, end = _run(state, ("supplier",))
     subtitle = t("sup.subtitle", lang, start=start.isoformat(), end=end.isoformat(),
                  grace=DEFAULT_GRACE_DAYS)
     if frame.empty:
@@ -138,13 +135,11 @@ def all_suppliers(n_clicks, state):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@shows_failure(lambda error, state, lang: (error_alert(error, lang), ""))
 def show_skus(state, lang):
     """Lead times per SKU, of the chosen supplier or of all."""
     supplier = state["page"].get("supplier")
-    try:
-        frame, _, _ = _run(state, ("supplier", "sku"), supplier)
-    except FAILURES as exc:
-        return error_alert(exc, lang), ""
+    frame, _, _ = _run(state, ("supplier", "sku"), supplier)
     frame["supplier"] = frame["supplier"].fillna("—")
     frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
     title = [t("sup.skus", lang, supplier=supplier), " · ",

@@ -24,11 +24,10 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, dcc, html
 
 import service
-from app_state.boards import Board, get_board
 from app_state.records import NotFound
-from app_state.views import get_view
 from auth import current_wall_binding
 from auth.principal import request_principal
+from components.boards.saved import Board, get_board, get_view
 from components.boards.view_render import render_view
 from components.filters.filter_state import BoardFilters
 from components.kit.render_memo import rendered
@@ -47,7 +46,7 @@ from components.wall.wall_alerts import (
 from components.wall.wall_frame import Panel, header, note_text, panels, part_id, part_stores
 from components.wall.wall_frame import ticker_bar as ticker_footer
 from components.wall.wall_params import Note, Scope, WallParams, bound_to_token, parse_wall_params
-from components.wall.wall_refresh import HEALTHY, health, keep, only_changed, outage
+from components.wall.wall_refresh import HEALTHY, health, keep, only_changed, wall_part
 from components.wall.wall_theme import blank_figure, dark_graph, dark_view, font_size
 from components.wall.wall_tiles import TILES, kpi_query, tile_body, tile_boxes, tile_id
 from components.wall.wall_trend import (
@@ -60,7 +59,6 @@ from components.wall.wall_trend import (
 from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
-from metrics.errors import QueryError
 from metrics.periods import previous_period
 from metrics.query import MetricQuery, QueryOptions
 from metrics.registry import METRICS
@@ -249,32 +247,26 @@ KPI_OUTPUTS = [tile_id(x.metric) for x in TILES]
     State(part_id("wall-memo", "kpis"), "data"),
     State(part_id("wall-health", "kpis"), "data"),
 )
+@wall_part(len(KPI_OUTPUTS) + 6)
 def refresh_kpis(_tick, config, memo, shown):
     """The KPI tiles (this period against the previous one), the site and the data date."""
-    who = request_principal()
-    source, count = config["source"], len(KPI_OUTPUTS) + 6
-    try:
-        found = _period(config)
-        wall = WallParams.from_store(config["params"])
-        notes = list(wall.notes)
-        if found is None:
-            new = {"site": t("board.empty", wall.lang), "asof": "", "sub": "",
-                   "notes": _notes(notes, wall.lang)}
-            values, memo = only_changed(new, memo)
-            return *([NO] * len(KPI_OUTPUTS)), *values, memo, keep(shown, HEALTHY)
-        wall, first, start, end = found
-        days, lang = (end - start).days + 1, wall.lang
-        query = kpi_query(start, end, wall.scope)
-        frames = [service.run(who, query, source)]
-        prev_start, prev_end = previous_period(start, end)
-        if prev_start >= first:  # else the data cannot cover the previous period
-            frames.append(service.run(who, query.with_period(prev_start, prev_end), source))
-        site, note = _site(wall, source, start, end)
-    except SourceError as exc:
-        return *([NO] * (count - 1)), keep(shown, outage(exc, source))
-    except (QueryError, ValueError, KeyError) as exc:  # a bug: keep the screen as it is
-        log.exception("wall: KPI refresh failed: %s", exc)
-        return (NO,) * count
+    who, source = request_principal(), config["source"]
+    found = _period(config)
+    wall = WallParams.from_store(config["params"])
+    notes = list(wall.notes)
+    if found is None:
+        new = {"site": t("board.empty", wall.lang), "asof": "", "sub": "",
+               "notes": _notes(notes, wall.lang)}
+        values, memo = only_changed(new, memo)
+        return *([NO] * len(KPI_OUTPUTS)), *values, memo, keep(shown, HEALTHY)
+    wall, first, start, end = found
+    days, lang = (end - start).days + 1, wall.lang
+    query = kpi_query(start, end, wall.scope)
+    frames = [service.run(who, query, source)]
+    prev_start, prev_end = previous_period(start, end)
+    if prev_start >= first:  # else the data cannot cover the previous period
+        frames.append(service.run(who, query.with_period(prev_start, prev_end), source))
+    site, note = _site(wall, source, start, end)
 
     def build() -> dict[str, object]:
         current = frames[0].iloc[0].to_dict() if not frames[0].empty else {}
@@ -305,25 +297,17 @@ def refresh_kpis(_tick, config, memo, shown):
     State(part_id("wall-memo", "trend"), "data"),
     State(part_id("wall-health", "trend"), "data"),
 )
+@wall_part(len(TREND_METRICS) + 3)
 def refresh_trend(_tick, viewport, config, memo, shown):
     """Turnover days and stockout rate by week over the last weeks, bars in status colours
     with the target and alert lines."""
-    who = request_principal()
-    source, count = config["source"], len(TREND_METRICS) + 3
-    if not config["params"]["rotate"]:  # no rotation: only the KPI panel ever shows
+    who, source, count = request_principal(), config["source"], len(TREND_METRICS) + 3
+    found = _period(config) if config["params"]["rotate"] else None
+    if found is None:  # no rotation (only the KPI panel ever shows), or no data
         return (NO,) * count
-    try:
-        found = _period(config)
-        if found is None:
-            return (NO,) * count
-        wall, first, _, end = found
-        start = trend_start(first, end)
-        frame = service.run(who, trend_query(start, end, wall.scope), source)
-    except SourceError as exc:
-        return *([NO] * (count - 1)), keep(shown, outage(exc, source))
-    except (QueryError, ValueError, KeyError) as exc:
-        log.exception("wall: trend refresh failed: %s", exc)
-        return (NO,) * count
+    wall, first, _, end = found
+    start = trend_start(first, end)
+    frame = service.run(who, trend_query(start, end, wall.scope), source)
     lang, size = wall.lang, font_size(viewport)
     days = week_days(start, end)
 
@@ -347,30 +331,24 @@ def refresh_trend(_tick, viewport, config, memo, shown):
     State(part_id("wall-memo", "alerts"), "data"),
     State(part_id("wall-health", "alerts"), "data"),
 )
+@wall_part(3)
 def refresh_alerts(_tick, config, memo, shown):
     """Stockouts, SKUs running out and new dead stock at this site (components/
     wall_alerts.py says what each means)."""
-    who = request_principal()
-    source = config["source"]
-    try:
-        found = _period(config)
-        if found is None:
-            return NO, NO, NO
-        wall, _, start, end = found
-        scope: Scope | None = wall.scope
-        frames = [service.run(who, stockout_query(start, end, scope), source),
-                  service.run(who, new_dead_query(start, end, scope, DEAD_DAYS), source)]
-        reorder = reorder_frame(who, source, scope)  # None: no stored forecast yet
-        cut = running_out_cut() if reorder is None else None
-        if reorder is not None:
-            frames.append(reorder)
-        elif cut is not None:
-            frames.append(service.run(who, running_out_query(start, end, scope, cut), source))
-    except SourceError as exc:
-        return NO, NO, keep(shown, outage(exc, source))
-    except (QueryError, ValueError, KeyError) as exc:
-        log.exception("wall: alerts refresh failed: %s", exc)
+    who, source = request_principal(), config["source"]
+    found = _period(config)
+    if found is None:
         return NO, NO, NO
+    wall, _, start, end = found
+    scope: Scope | None = wall.scope
+    frames = [service.run(who, stockout_query(start, end, scope), source),
+              service.run(who, new_dead_query(start, end, scope, DEAD_DAYS), source)]
+    reorder = reorder_frame(who, source, scope)  # None: no stored forecast yet
+    cut = running_out_cut() if reorder is None else None
+    if reorder is not None:
+        frames.append(reorder)
+    elif cut is not None:
+        frames.append(service.run(who, running_out_query(start, end, scope, cut), source))
     lang, days = wall.lang, (end - start).days + 1
     local = scope is not None and scope.kind == "location"  # one site: no location names
 
@@ -401,6 +379,9 @@ def refresh_alerts(_tick, config, memo, shown):
     State(part_id("wall-memo", MATCH), "data"),
     State(part_id("wall-health", MATCH), "data"),
 )
+@wall_part(3, on_bug=lambda error, _tick, _viewport, _view, config, memo, _shown:
+           _tile_message(t("boards.tile.failed", WallParams.from_store(config["params"]).lang,
+                           error=str(error)), memo, NO))
 def refresh_tile(_tick, viewport, view_id, config, memo, shown):
     """A board tile: its saved view under the board's filters, limited to the wall's site."""
     who = request_principal()
@@ -410,21 +391,15 @@ def refresh_tile(_tick, viewport, view_id, config, memo, shown):
     if not wall.rotate:  # no rotation: only the KPI panel ever shows
         return NO, NO, NO
     if view_id is None:
-        body = html.Div(t("wall.tile.deleted", lang), className="wall-message")
-        values, memo = only_changed({"body": body}, memo)
-        return *values, memo, NO
+        return _tile_message(t("wall.tile.deleted", lang), memo, NO)
     try:
         spec = get_view(view_id).spec
-        filters = BoardFilters.from_params(config["board_filters"] or {})
-        start, end = filters.period(service.data_range(who, source)[1])
-        query = spec.query(start, end, board=filters)
-        frame = service.run(who, wall.scope.apply(query) if wall.scope else query, source)
-    except SourceError as exc:
-        return NO, NO, keep(shown, outage(exc, source))
-    except (NotFound, QueryError, ValueError, TypeError) as exc:
-        body = html.Div(t("boards.tile.failed", lang, error=str(exc)), className="wall-message")
-        values, memo = only_changed({"body": body}, memo)
-        return *values, memo, NO
+    except NotFound as exc:
+        return _tile_message(t("boards.tile.failed", lang, error=str(exc)), memo, NO)
+    filters = BoardFilters.from_params(config["board_filters"] or {})
+    start, end = filters.period(service.data_range(who, source)[1])
+    query = spec.query(start, end, board=filters)
+    frame = service.run(who, wall.scope.apply(query) if wall.scope else query, source)
     days, size = (end - start).days + 1, font_size(viewport)
 
     def build() -> dict[str, object]:
@@ -438,3 +413,9 @@ def refresh_tile(_tick, viewport, view_id, config, memo, shown):
                           principal=who)
     values, memo = only_changed(new, memo, fresh)
     return *values, memo, keep(shown, health([frame], source))
+
+
+def _tile_message(text: str, memo: object, health: object) -> tuple:
+    """A tile that shows a message instead of its view (deleted, or not drawable)."""
+    values, memo = only_changed({"body": html.Div(text, className="wall-message")}, memo)
+    return *values, memo, health

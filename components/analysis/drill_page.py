@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import dash
+import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 import service
@@ -26,12 +28,11 @@ from components.filters.page_state import period_of, register_filter_sync, state
 from components.grids.metric_grid import grid_id, metric_grid, row_keys
 from components.kit.breadcrumb import breadcrumb
 from components.kit.charts import breakdown_chart, trend_chart
+from components.kit.failures import shows_failure
 from components.kit.feedback import message_figure
 from components.kit.page_frame import loading, section
-from data_connectors.source import SourceError
 from i18n import t
 from metrics.dimensions import DIMENSIONS
-from metrics.errors import QueryError
 from metrics.periods import months_back, split_periods
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
@@ -39,7 +40,6 @@ from metrics.registry import METRICS
 GRID_METRICS = ("revenue", "gross_margin", "inventory_value", "turnover_days", "sell_through",
                 "stockout_rate", "dead_stock_value", "gmroi")
 CHART_ROWS = 20
-FAILURES = (SourceError, QueryError)
 
 
 @dataclass(frozen=True)
@@ -90,45 +90,85 @@ def _label(dim: str, value: object, name: object, lang: str) -> str:
 
 def build(spec: DrillSpec) -> Callable[..., object]:
     """Register the page's callbacks and return its layout function."""
-    who = request_principal()
+    register_filter_sync(spec.prefix, spec.filter_dims)
+    _register_level(spec)
+    _register_cross(spec)
+    _register_trend(spec)
+    _register_navigation(spec)
+    return lambda **params: _layout(spec, params)
+
+
+def _graph(graph_id: str) -> object:
+    return loading(dcc.Graph(id=graph_id, figure=message_figure(""),
+                             config={"displayModeBar": False}, className="board-graph"))
+
+
+def _layout(spec: DrillSpec, params: dict[str, str]) -> object:
     P = spec.prefix
+    page = open_page(params, spec.filter_dims)
+    if not isinstance(page, PageContext):
+        return page
+    lang = page.lang
+    metric = params.get("metric") if params.get("metric") in METRICS else None
+    page_params = {k: v for k, v in params.items() if k.startswith("d_")} | {"metric": metric}
+    picker = dcc.Dropdown(
+        id=f"{P}-metric", value=metric or spec.default_metric, clearable=False,
+        options=[{"label": m.label(lang), "value": m.id} for m in METRICS.values()],
+        className="metric-picker")
+    head_extra = html.Div([html.Span(t("drill.metric", lang), className="filter-label me-2"),
+                           picker], className="head-picker ms-auto")
+    return page.frame([
+        *page_header(P, t(spec.title_key, lang), page, page_params, spec.filter_dims,
+                     head_extra=head_extra),
+        html.Div(id=f"{P}-crumbs"),
+        html.Div([
+            html.Div(section(t("drill.by_level", lang), _graph(f"{P}-level-chart"),
+                             hint_id=f"{P}-level-hint"), className="drill-main"),
+            html.Div(section(t(f"filter.{spec.cross_dim}", lang), _graph(f"{P}-cross-chart"),
+                             hint_id=f"{P}-cross-hint"), className="drill-side"),
+        ], className="drill-row"),
+        section(t("drill.trend", lang), _graph(f"{P}-trend")),
+        html.Div(section(t("drill.table", lang), loading(html.Div(id=f"{P}-grid"))),
+                 className="mt-3"),
+    ])
 
-    def layout(**params: str) -> object:
-        page = open_page(params, spec.filter_dims)
-        if not isinstance(page, PageContext):
-            return page
-        lang = page.lang
-        metric = params.get("metric") if params.get("metric") in METRICS else None
-        page_params = {k: v for k, v in params.items() if k.startswith("d_")} | {
-            "metric": metric}
-        picker = dcc.Dropdown(
-            id=f"{P}-metric", value=metric or spec.default_metric, clearable=False,
-            options=[{"label": m.label(lang), "value": m.id} for m in METRICS.values()],
-            className="metric-picker")
-        return page.frame([
-            *page_header(P, t(spec.title_key, lang), page, page_params, spec.filter_dims,
-                         head_extra=html.Div([html.Span(t("drill.metric", lang),
-                                                        className="filter-label me-2"), picker],
-                                             className="head-picker ms-auto")),
-            html.Div(id=f"{P}-crumbs"),
-            html.Div([
-                html.Div(section(t("drill.by_level", lang), loading(
-                    dcc.Graph(id=f"{P}-level-chart", figure=message_figure(""),
-                              config={"displayModeBar": False}, className="board-graph")),
-                    hint_id=f"{P}-level-hint"), className="drill-main"),
-                html.Div(section(t(f"filter.{spec.cross_dim}", lang), loading(
-                    dcc.Graph(id=f"{P}-cross-chart", figure=message_figure(""),
-                              config={"displayModeBar": False}, className="board-graph")),
-                    hint_id=f"{P}-cross-hint"), className="drill-side"),
-            ], className="drill-row"),
-            section(t("drill.trend", lang), loading(
-                dcc.Graph(id=f"{P}-trend", figure=message_figure(""),
-                          config={"displayModeBar": False}, className="board-graph"))),
-            html.Div(section(t("drill.table", lang), loading(html.Div(id=f"{P}-grid"))),
-                     className="mt-3"),
-        ])
 
-    register_filter_sync(P, spec.filter_dims)
+@dataclass(frozen=True)
+class _Asked:
+    """What a drill callback asks, parsed from the page state."""
+
+    start: date
+    end: date
+    path: list[tuple[str, str]]
+    metric: str
+    where: dict[str, list[str]]
+    source: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def _asked(spec: DrillSpec, state: dict) -> _Asked:
+    _, start, end = period_of(state)
+    path = path_of(spec, state["page"])
+    return _Asked(start, end, path, state["page"].get("metric", spec.default_metric),
+                  _where(state, path), state["source"])
+
+
+def _crumbs(spec: DrillSpec, state: dict, lang: str) -> object:
+    top = t(f"drill.all.{spec.hierarchy[0]}", lang)
+    return breadcrumb(spec.prefix, top,
+                      [option_label(d, v, lang) for d, v in path_of(spec, state["page"])])
+
+
+def _subtitle(state: dict, lang: str) -> str:
+    _, start, end = period_of(state)
+    return t("drill.subtitle", lang, start=start, end=end)
+
+
+def _register_level(spec: DrillSpec) -> None:
+    P = spec.prefix
 
     @callback(
         Output(f"{P}-crumbs", "children"),
@@ -139,42 +179,47 @@ def build(spec: DrillSpec) -> Callable[..., object]:
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @shows_failure(lambda error, state, lang: (_crumbs(spec, state, lang),
+                                               message_figure(str(error)), "", html.Div(),
+                                               _subtitle(state, lang)))
     def show_level(state, lang):
         """The current level: breadcrumb, chart of the chosen metric, grid with totals."""
-        _, start, end = period_of(state)
-        path = path_of(spec, state["page"])
-        level = level_of(spec, path)
-        metric = state["page"].get("metric", spec.default_metric)
-        metrics = list(dict.fromkeys((*GRID_METRICS, metric)))
-        where, days = _where(state, path), (end - start).days + 1
-        dim = DIMENSIONS[level]
-        top = t(f"drill.all.{spec.hierarchy[0]}", lang)
-        crumbs = breadcrumb(P, top, [option_label(d, v, lang) for d, v in path])
-        subtitle = t("drill.subtitle", lang, start=start, end=end)
-        try:
-            frame = service.run(who, MetricQuery.create(metrics, start, end, by=[level],
-                                                  where=where), state["source"])
-            totals = service.run(who, MetricQuery.create(metrics, start, end, where=where),
-                                state["source"]).iloc[0].to_dict()
-        except FAILURES as exc:
-            return crumbs, message_figure(str(exc)), "", html.Div(), subtitle
-        if frame.empty:
-            empty = message_figure(t("board.empty", lang))
-            return crumbs, empty, "", metric_grid(P, frame, [level], metrics, lang, days), \
-                subtitle
-        names = frame[dim.name_column] if dim.name_column else [None] * len(frame)
-        labels = {v: _label(level, v, n, lang) for v, n in zip(frame[level], names,
-                                                                strict=True)}
-        chart_rows = frame.sort_values(metric, ascending=METRICS[metric].good == "lower",
-                                       na_position="last").head(CHART_ROWS)
-        figure = breakdown_chart(chart_rows, level, metric, lang, days, labels,
-                                 totals.get(metric))
-        hint = t("drill.level_hint", lang, level=dim.label(lang), shown=len(chart_rows),
-                 total=len(frame))
-        grid = metric_grid(P, frame, grid_keys(level), metrics, lang, days=days, totals=totals,
-                           category_column="category" if level == "category" else None,
-                           clickable=level != spec.leaf_breakdown)
-        return crumbs, figure, hint, grid, subtitle
+        who, asked = request_principal(), _asked(spec, state)
+        level = level_of(spec, asked.path)
+        metrics = list(dict.fromkeys((*GRID_METRICS, asked.metric)))
+        frame = service.run(who, MetricQuery.create(metrics, asked.start, asked.end,
+                                                    by=[level], where=asked.where),
+                            asked.source)
+        totals = service.run(who, MetricQuery.create(metrics, asked.start, asked.end,
+                                                     where=asked.where),
+                             asked.source).iloc[0].to_dict()
+        figure, hint, grid = level_view(spec, level, frame, totals, metrics, asked, lang)
+        return _crumbs(spec, state, lang), figure, hint, grid, _subtitle(state, lang)
+
+
+def level_view(spec: DrillSpec, level: str, frame: pd.DataFrame, totals: dict,
+               metrics: list[str], asked: _Asked, lang: str) -> tuple[object, str, object]:
+    """(chart of the chosen metric, its hint, the grid with totals) of one level."""
+    P, metric, days = spec.prefix, asked.metric, asked.days
+    if frame.empty:
+        return message_figure(t("board.empty", lang)), "", \
+            metric_grid(P, frame, [level], metrics, lang, days)
+    dim = DIMENSIONS[level]
+    names = frame[dim.name_column] if dim.name_column else [None] * len(frame)
+    labels = {v: _label(level, v, n, lang) for v, n in zip(frame[level], names, strict=True)}
+    chart_rows = frame.sort_values(metric, ascending=METRICS[metric].good == "lower",
+                                   na_position="last").head(CHART_ROWS)
+    figure = breakdown_chart(chart_rows, level, metric, lang, days, labels, totals.get(metric))
+    hint = t("drill.level_hint", lang, level=dim.label(lang), shown=len(chart_rows),
+             total=len(frame))
+    grid = metric_grid(P, frame, grid_keys(level), metrics, lang, days=days, totals=totals,
+                       category_column="category" if level == "category" else None,
+                       clickable=level != spec.leaf_breakdown)
+    return figure, hint, grid
+
+
+def _register_cross(spec: DrillSpec) -> None:
+    P = spec.prefix
 
     @callback(
         Output(f"{P}-cross-chart", "figure"),
@@ -182,46 +227,49 @@ def build(spec: DrillSpec) -> Callable[..., object]:
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @shows_failure(lambda error, *_: (message_figure(str(error)), ""))
     def show_cross(state, lang):
         """The chosen metric across the cross dimension for the current selection; bars of
         values in the filter stand out, the others fade."""
-        _, start, end = period_of(state)
-        path = path_of(spec, state["page"])
-        metric = state["page"].get("metric", spec.default_metric)
-        where = _where(state, path)
+        asked = _asked(spec, state)
+        where = dict(asked.where)
         chosen = set(where.pop(spec.cross_dim, []))
-        try:
-            frame = service.run(who, MetricQuery.create([metric], start, end, by=[spec.cross_dim],
-                                                  where=where), state["source"])
-        except FAILURES as exc:
-            return message_figure(str(exc)), ""
+        frame = service.run(request_principal(), MetricQuery.create(
+            [asked.metric], asked.start, asked.end, by=[spec.cross_dim], where=where),
+            asked.source)
         if frame.empty:
             return message_figure(t("board.empty", lang)), ""
         labels = {v: option_label(spec.cross_dim, v, lang) for v in frame[spec.cross_dim]
                   if v is not None}
-        figure = breakdown_chart(frame, spec.cross_dim, metric, lang,
-                                 (end - start).days + 1, labels, highlight=chosen or None)
+        figure = breakdown_chart(frame, spec.cross_dim, asked.metric, lang, asked.days, labels,
+                                 highlight=chosen or None)
         return figure, t("drill.cross_hint", lang)
+
+
+def _register_trend(spec: DrillSpec) -> None:
+    P = spec.prefix
 
     @callback(
         Output(f"{P}-trend", "figure"),
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @shows_failure(lambda error, *_: message_figure(str(error)))
     def show_trend(state, lang):
-        _, _, end = period_of(state)
-        metric = state["page"].get("metric", spec.default_metric)
-        start = max(months_back(end, 11), service.data_range(who, state["source"])[0])
-        if start > end:
+        """The monthly trend of the selection over the last twelve months of data."""
+        who, asked = request_principal(), _asked(spec, state)
+        start = max(months_back(asked.end, 11), service.data_range(who, asked.source)[0])
+        if start > asked.end:
             return message_figure(t("board.empty", lang))
-        where = _where(state, path_of(spec, state["page"]))
-        try:
-            frame = service.run(who, MetricQuery.create([metric], start, end, by=["month"],
-                                                  where=where), state["source"])
-        except FAILURES as exc:
-            return message_figure(str(exc))
-        days = {p.label: p.days for p in split_periods(start, end, None, "month", 90)}
-        return trend_chart(frame, metric, "month", lang, days)
+        frame = service.run(who, MetricQuery.create([asked.metric], start, asked.end,
+                                                    by=["month"], where=asked.where),
+                            asked.source)
+        days = {p.label: p.days for p in split_periods(start, asked.end, None, "month", 90)}
+        return trend_chart(frame, asked.metric, "month", lang, days)
+
+
+def _register_navigation(spec: DrillSpec) -> None:
+    P = spec.prefix
 
     @callback(
         Output(state_id(P), "data", allow_duplicate=True),
@@ -268,5 +316,3 @@ def build(spec: DrillSpec) -> Callable[..., object]:
         value = click["points"][0].get("customdata")
         chosen = list(chosen or [])
         return [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-
-    return layout

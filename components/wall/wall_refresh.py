@@ -19,17 +19,23 @@ notice (clientside) combines the health of every part.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import dash
 import pandas as pd
 
 from components.kit.render_memo import fingerprint
+from data_connectors.source import SourceError
+from metrics.errors import QueryError
 from service import sources
 
 HEALTHY: dict[str, Any] = {"ok": True}
+log = logging.getLogger("stocklens.wall")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def only_changed(new: Mapping[str, object], memo: Mapping[str, str] | None,
@@ -85,3 +91,37 @@ def outage(error: Exception, source: str) -> dict[str, Any]:
 def keep(memo_health: object, new_health: dict[str, Any]) -> object:
     """The health to send: no_update when it is what the store already holds."""
     return dash.no_update if memo_health == new_health else new_health
+
+
+WALL_BUGS = (QueryError, ValueError, KeyError, TypeError)
+
+
+def wall_part(outputs: int,
+              on_bug: Callable[..., tuple] | None = None) -> Callable[[F], F]:
+    """Decorate a wall part's refresh callback, whose last three arguments are the wall's
+    config, the part's memo and its health store, and whose last output is its health:
+
+    - the source fails (SourceError, no cached copy either): everything shown stays, and
+      the part's health says the source is not answering (the stale notice);
+    - a bug or an unusable saved view (QueryError, ValueError, …): logged, and the screen
+      keeps what it shows — or `on_bug(error, *args)` says what to show instead.
+    A wall never goes blank."""
+
+    def decorate(refresh: F) -> F:
+        @functools.wraps(refresh)
+        def answered(*args: Any) -> Any:
+            config, shown = args[-3], args[-1]
+            try:
+                return refresh(*args)
+            except SourceError as exc:
+                return (*([dash.no_update] * (outputs - 1)),
+                        keep(shown, outage(exc, config["source"])))
+            except WALL_BUGS as exc:
+                if on_bug is not None:
+                    return on_bug(exc, *args)
+                log.exception("wall: %s failed: %s", refresh.__name__, exc)
+                return (dash.no_update,) * outputs
+
+        return answered  # type: ignore[return-value]
+
+    return decorate
