@@ -100,18 +100,18 @@ class Source:
             row = con.execute(self.date_range_statement()).one()
         return row[0], row[1]
 
-    def row_counts(self) -> dict[str, int]:
-        """Rows per canonical entity, in one statement (for the settings page)."""
+    def row_counts_statement(self) -> sa.Select:
+        """Rows per canonical entity and the latest stock snapshot, in one statement."""
         counts = [sa.select(sa.func.count()).select_from(self.relation(e)).scalar_subquery()
                   .label(e) for e in ENTITIES]
-        with self.engine.connect() as con:
-            row = con.execute(sa.select(*counts)).one()
-        return {e: int(row[i]) for i, e in enumerate(ENTITIES)}
+        latest = sa.select(sa.func.max(self.relation("inventory").c.date)).scalar_subquery()
+        return sa.select(*counts, latest.label("latest_snapshot"))
 
-    def latest_snapshot(self) -> object:
-        inv = self.relation("inventory")
+    def row_counts(self) -> dict[str, int]:
+        """Rows per canonical entity (tests; the Sources page asks service/health.py)."""
         with self.engine.connect() as con:
-            return con.execute(sa.select(sa.func.max(inv.c.date))).scalar()
+            row = con.execute(self.row_counts_statement()).one()
+        return {e: int(row[i]) for i, e in enumerate(ENTITIES)}
 
     def distinct_statement(self, entity: str, column: str) -> sa.Select:
         """Distinct non-null values of a dimension attribute, as one statement."""

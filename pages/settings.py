@@ -10,10 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from auth import ADMIN, restricted_layout, role_required
+from auth.principal import request_principal
 from components.admin.source_card import source_card
 from components.kit.page_frame import loading, page_frame
 from i18n import resolve_language, t
 from service import sources
+from service.health import source_health
 
 dash.register_page(__name__, path="/settings", name="sources", title="StockLens · Sources")
 
@@ -49,6 +51,7 @@ def show_health(clicks, lang):
     if clicks:
         for name in registry.names():
             registry.release(name)
-    cards = [source_card(registry.health(name), name == registry.default, lang)
+    cards = [source_card(source_health(request_principal(), name), name == registry.default,
+                         lang)
              for name in registry.names()]
     return cards, t("sources.checked", lang, time=f"{datetime.now():%H:%M:%S}")

@@ -172,10 +172,11 @@ def read_data_range(principal: Principal,
     require(principal)
     src = sources.resolve(source)
     row = fetch(src, src.date_range_statement(), "date range")
-    return _as_date(row.iloc[0, 0]), _as_date(row.iloc[0, 1])
+    return as_date(row.iloc[0, 0]), as_date(row.iloc[0, 1])
 
 
-def _as_date(value: object) -> date | None:
+def as_date(value: object) -> date | None:
+    """A driver's date (date, datetime, ISO text, NULL) as a date."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
     if isinstance(value, datetime):

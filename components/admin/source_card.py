@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from canonical.model import ENTITIES
-from data_connectors.registry import SourceHealth
 from i18n import t
+from service.health import SourceHealth
 
 
 def source_card(health: SourceHealth, is_default: bool, lang: str) -> html.Div:

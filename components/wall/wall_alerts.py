@@ -36,7 +36,7 @@ from components.wall.wall_params import Scope
 from i18n import t
 from metrics.query import MetricQuery, QueryOptions
 from metrics.thresholds import thresholds_for
-from service.principal import Principal
+from service.principal import Principal, require
 
 LIMIT = 20
 NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
@@ -107,6 +107,7 @@ def reorder_frame(principal: Principal, source: str, scope: Scope | None,
     same scope."""
     from app_state.forecasts import latest_run  # one small read of the state database
 
+    principal = require(principal)
     try:
         run = latest_run(source)
     except SQLAlchemyError:
