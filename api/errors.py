@@ -8,15 +8,11 @@ each kind of failure gets.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from web.json_errors import MAX_FIELD, MAX_MESSAGE, error_response, json_response
 
-from flask import Response
-
-# Messages echo pieces of the request (unknown keys, values); keep an error short even
-# when the request was not.
-MAX_MESSAGE = 1000
-MAX_FIELD = 200
+# The response helpers live in web/json_errors.py (the access gate answers in the same shape
+# and may not import api/); re-exported for the API's handlers.
+__all__ = ["MAX_FIELD", "MAX_MESSAGE", "ApiError", "error_response", "json_response"]
 
 
 class ApiError(Exception):
@@ -27,19 +23,3 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.field = field
-
-
-def json_response(payload: Any, status: int = 200) -> Response:
-    """Strict JSON (no NaN/Infinity, which JSON does not have), UTF-8, unescaped CJK."""
-    body = json.dumps(payload, ensure_ascii=False, allow_nan=False)
-    return Response(body, status=status, mimetype="application/json")
-
-
-def error_response(status: int, message: str, field: str | None = None) -> Response:
-    """The error body every non-2xx API answer carries: one line, bounded length."""
-    line = " ".join(str(message).split())
-    if len(line) > MAX_MESSAGE:
-        line = line[:MAX_MESSAGE - 1] + "…"
-    if field is not None and len(field) > MAX_FIELD:
-        field = field[:MAX_FIELD - 1] + "…"
-    return json_response({"error": line, "field": field}, status)

@@ -14,11 +14,11 @@ from dataclasses import replace
 
 from metrics.errors import QueryError
 from metrics.query import MAX_AGE_BOUND, MAX_LIMIT, MAX_TIME_BUCKETS, MetricQuery
+from web.json_errors import API_PREFIX  # where the gate, too, answers in JSON
 
 __all__ = ["API_PREFIX", "MAX_AGE_BOUND", "MAX_BODY_BYTES", "MAX_ROWS", "MAX_SAFE_INTEGER",
            "MAX_TIME_BUCKETS", "capped", "check_row_count"]
 
-API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1024 * 1024
 # An answer holds at most MAX_LIMIT rows. A query without `limit` runs with LIMIT MAX_LIMIT;
 # if it fills that, it is refused (400) rather than silently cut, so a client never takes a

@@ -2,6 +2,11 @@
 tiles — saved views in order, each with a width (3–12 of 12 grid columns) and a height
 (1–3 rows of ~340 px).
 
+The filters are plain data: the filter bar's stored form (BoardFilters.to_store() of
+components/filters/filter_state.py), kept and returned as a dict; {} when none were given.
+Reading them as BoardFilters, and a board file's format (export, strict import), belong to
+components/boards/ (saved.py, board_file.py): app_state/ imports no UI code.
+
 Tiles have their own id, so the same view can sit on a board twice and a page's buttons
 address one tile even while another tab reorders them. Positions are kept dense (0, 1, 2 …)
 by every change. A tile whose view was deleted stays with view_id NULL (see
@@ -15,7 +20,7 @@ move tiles at once cannot interleave their reads and writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,13 +46,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from app_state import views as saved_views
-from app_state.board_file import (
-    HEIGHTS,
-    MAX_TILES,
-    WIDTHS,
-    board_document,
-    read_board_document,
-)
 from app_state.db import bump_version, metadata, read_version, state_engine
 from app_state.records import (
     InvalidName,
@@ -58,16 +56,18 @@ from app_state.records import (
     name_taken,
     now,
 )
-from components.filters.filter_state import BoardFilters
 
 AREA = "boards"
 WHAT = "board"
+WIDTHS = (3, 12)  # grid columns of a tile, of 12
+HEIGHTS = (1, 3)  # rows of ~340 px
+MAX_TILES = 48
 
 boards = Table(
     "boards", metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(collation="NOCASE"), nullable=False, unique=True),
-    Column("filters", Text, nullable=False),  # BoardFilters.to_store()
+    Column("filters", Text, nullable=False),  # the filters dict as JSON text
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     sqlite_autoincrement=True,  # /boards/<id> of a deleted board never opens another
@@ -100,8 +100,17 @@ class Tile(NamedTuple):
 
 class Board(NamedTuple):
     name: str
-    filters: BoardFilters
+    filters: dict[str, Any]  # as stored (BoardFilters.to_store()); {} when none were given
     tiles: tuple[Tile, ...]
+
+
+class NewTile(NamedTuple):
+    """A tile of an imported board: its size and its view, which is created with it."""
+
+    width: int
+    height: int
+    view_name: str
+    spec: Mapping[str, Any]  # the view's JSON form
 
 
 @dataclass(frozen=True)
@@ -129,8 +138,11 @@ def boards_version() -> int:
         return read_version(conn, AREA)
 
 
-def _filters_text(filters: BoardFilters) -> str:
-    return json.dumps(filters.to_store(), sort_keys=True)
+def _filters_text(filters: Mapping[str, Any]) -> str:
+    if not isinstance(filters, Mapping):
+        raise TypeError(f"a board's filters are stored as their JSON form (a dict), "
+                        f"not {filters!r}")
+    return json.dumps(dict(filters), sort_keys=True)
 
 
 def _checked(value: int, limits: tuple[int, int], field: str) -> int:
@@ -159,7 +171,7 @@ def _touch(conn: Connection, board_id: int) -> None:
     conn.execute(update(boards).where(boards.c.id == board_id).values(updated_at=now()))
 
 
-def _insert_board(conn: Connection, name: str, filters: BoardFilters) -> int:
+def _insert_board(conn: Connection, name: str, filters: Mapping[str, Any]) -> int:
     moment = now()
     try:
         result = conn.execute(insert(boards).values(
@@ -194,13 +206,13 @@ def _renumber(conn: Connection, board_id: int) -> None:
 
 
 # ---- boards ----------------------------------------------------------------------------
-def create_board(name: str, filters: BoardFilters | None = None) -> int:
+def create_board(name: str, filters: Mapping[str, Any] | None = None) -> int:
     """A new, empty board; its id. InvalidName when the name is empty, too long or taken."""
     name = clean_name(WHAT, name)
     with writing() as conn:
         if name_taken(conn, boards.c.name, name):
             raise InvalidName(WHAT, "taken", name)
-        return _insert_board(conn, name, filters or BoardFilters())
+        return _insert_board(conn, name, {} if filters is None else filters)
 
 
 def list_boards() -> list[BoardInfo]:
@@ -223,7 +235,7 @@ def _read_board(conn: Connection, board_id: int) -> Board:
                                            board_tiles.c.view_id == saved_views.views.c.id))
         .where(board_tiles.c.board_id == board_id)
         .order_by(board_tiles.c.position, board_tiles.c.id)).all()
-    return Board(row.name, BoardFilters.from_params(json.loads(row.filters)),
+    return Board(row.name, json.loads(row.filters),
                  tuple(Tile(t.id, t.position, t.view_id, t.view_name, t.width, t.height)
                        for t in tiles))
 
@@ -252,7 +264,7 @@ def duplicate_board(board_id: int) -> int:
     with writing() as conn:
         row = _board_row(conn, board_id)
         new_id = _insert_board(conn, free_name(conn, boards.c.name, row.name, "copy"),
-                               BoardFilters.from_params(json.loads(row.filters)))
+                               json.loads(row.filters))
         for tile in _read_board(conn, board_id).tiles:
             conn.execute(insert(board_tiles).values(
                 board_id=new_id, position=tile.position, view_id=tile.view_id,
@@ -268,7 +280,7 @@ def delete_board(board_id: int) -> None:
         conn.execute(delete(boards).where(boards.c.id == board_id))
 
 
-def set_filters(board_id: int, filters: BoardFilters) -> None:
+def set_filters(board_id: int, filters: Mapping[str, Any]) -> None:
     """The board's default filters: what it opens with when the link sets none."""
     with writing() as conn:
         _board_row(conn, board_id)
@@ -362,35 +374,26 @@ def view_board_counts() -> dict[int, int]:
     return {int(view_id): int(n) for view_id, n in rows}
 
 
-# ---- export / import -----------------------------------------------------------------------
-def export_board(board_id: int) -> dict[str, Any]:
-    """The board as a self-contained, JSON-ready document (app_state/board_file.py):
-    its name, filters and each tile's size with its view's name and spec inline."""
-    with state_engine().connect() as conn:
-        board = _read_board(conn, board_id)
-    tiles = []
-    for tile in board.tiles:
-        if tile.view_id is None:
-            continue  # its view was deleted: nothing to carry
-        view = saved_views.get_view(tile.view_id)
-        tiles.append((tile.width, tile.height, view.name, view.spec))
-    return board_document(board.name, board.filters, tiles)
-
-
-def import_board(data: Any) -> int:
-    """Create a board from an exported document; its id. Everything is checked first
-    (InvalidBoardFile names the field); then, in one transaction, each distinct view gets
-    a new saved view (" (imported)" added to a name already in use, likewise the board's)."""
-    document = read_board_document(data)
+# ---- import ------------------------------------------------------------------------------
+def insert_imported(name: str, filters: Mapping[str, Any], tiles: Sequence[NewTile]) -> int:
+    """Store a board read from a board file (components/boards/board_file.py checks the
+    file first); its id. In one transaction, each distinct (view name, spec) gets a new
+    saved view; " (imported)" is added to a name already in use, likewise the board's.
+    ValueError for a tile size outside the limits or too many tiles (nothing is stored)."""
+    name = clean_name(WHAT, name)
+    for tile in tiles:
+        _checked(tile.width, WIDTHS, "width")
+        _checked(tile.height, HEIGHTS, "height")
     with writing() as conn:
         bump_version(conn, saved_views.AREA)
-        board_id = _insert_board(conn, free_name(conn, boards.c.name, document.name,
-                                                 "imported"), document.filters)
+        board_id = _insert_board(conn, free_name(conn, boards.c.name, name, "imported"),
+                                 filters)
         created: dict[tuple[str, str], int] = {}
-        for tile in document.tiles:
+        for tile in tiles:
             key = (tile.view_name, saved_views.spec_text(tile.spec))
             if key not in created:
-                name = free_name(conn, saved_views.views.c.name, tile.view_name, "imported")
-                created[key] = saved_views.insert_view(conn, name, tile.spec)
+                view_name = free_name(conn, saved_views.views.c.name, tile.view_name,
+                                      "imported")
+                created[key] = saved_views.insert_view(conn, view_name, tile.spec)
             _append_tile(conn, board_id, created[key], tile.width, tile.height)
         return board_id

@@ -1,4 +1,8 @@
-"""Saved views in the app-state database: a name and a ViewSpec (its JSON form).
+"""Saved views in the app-state database: a name and a spec, kept as plain JSON data.
+
+The spec is the view's JSON form (ViewSpec.to_json() of components/boards/view_spec.py):
+this module stores and returns it as a dict and never reads its meaning; turning it into a
+ViewSpec, strictly, is components/boards/saved.py's business (app_state/ imports no UI code).
 
 A view is what Explore builds and a board tile shows. Names are unique regardless of case
 and trimmed (1–80 characters); problems raise InvalidName, which names the problem.
@@ -19,11 +23,11 @@ a save in any server process is seen by the next tile drawn in every other.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Column,
@@ -51,7 +55,6 @@ from app_state.records import (
     name_taken,
     now,
 )
-from components.boards.view_spec import ViewSpec
 
 AREA = "views"
 WHAT = "view"
@@ -60,7 +63,7 @@ views = Table(
     "views", metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(collation="NOCASE"), nullable=False, unique=True),
-    Column("spec", Text, nullable=False),  # ViewSpec.to_json()
+    Column("spec", Text, nullable=False),  # the spec dict as JSON text (ViewSpec.to_json())
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     sqlite_autoincrement=True,  # a deleted view's id is never reused by a new one
@@ -69,7 +72,7 @@ views = Table(
 
 class SavedView(NamedTuple):
     name: str
-    spec: ViewSpec
+    spec: dict[str, Any]  # the view's JSON form, as stored
 
 
 @dataclass(frozen=True)
@@ -78,20 +81,23 @@ class ViewInfo:
 
     id: int
     name: str
-    spec: ViewSpec | None  # None: stored JSON that no longer reads (see `problem`)
+    spec: dict[str, Any] | None  # None: stored text that is not JSON (see `problem`)
     created_at: datetime
     updated_at: datetime
     problem: str | None = None
 
 
-def spec_text(spec: ViewSpec) -> str:
-    return json.dumps(spec.to_json(), ensure_ascii=False, sort_keys=True)
+def spec_text(spec: Mapping[str, Any]) -> str:
+    """The stored text of a spec (one text per spec: keys sorted)."""
+    if not isinstance(spec, Mapping):
+        raise TypeError(f"a view's spec is stored as its JSON form (a dict), not {spec!r}")
+    return json.dumps(dict(spec), ensure_ascii=False, sort_keys=True)
 
 
-def read_spec(text: str, view_id: int) -> ViewSpec:
-    """The stored spec, strictly (a metric removed from the registry since the view was
-    saved names itself: QueryError)."""
-    return ViewSpec.from_json(json.loads(text), where=f"view #{view_id}")
+def read_spec(text: str) -> dict[str, Any]:
+    """The stored spec as data, as it is (ValueError when the text is not JSON). Only dicts
+    are ever stored; what the data means is checked by the layer that reads it."""
+    return json.loads(text)
 
 
 @contextmanager
@@ -102,7 +108,7 @@ def writing() -> Iterator[Connection]:
         yield conn
 
 
-def _insert(conn: Connection, name: str, spec: ViewSpec) -> int:
+def _insert(conn: Connection, name: str, spec: Mapping[str, Any]) -> int:
     if name_taken(conn, views.c.name, name):
         raise InvalidName(WHAT, "taken", name)
     moment = now()
@@ -114,12 +120,12 @@ def _insert(conn: Connection, name: str, spec: ViewSpec) -> int:
     return int(result.inserted_primary_key[0])
 
 
-def insert_view(conn: Connection, name: str, spec: ViewSpec) -> int:
+def insert_view(conn: Connection, name: str, spec: Mapping[str, Any]) -> int:
     """Insert inside the caller's transaction (board import); the caller bumps AREA."""
     return _insert(conn, clean_name(WHAT, name), spec)
 
 
-def save_view(name: str, spec: ViewSpec) -> int:
+def save_view(name: str, spec: Mapping[str, Any]) -> int:
     """Store a new view; its id. InvalidName when the name is empty, too long or taken."""
     name = clean_name(WHAT, name)
     with writing() as conn:
@@ -134,14 +140,14 @@ def _row(conn: Connection, view_id: int):
 
 
 def list_views() -> list[ViewInfo]:
-    """Every saved view, by name. A view whose JSON no longer reads is listed with its
+    """Every saved view, by name. A view whose stored text is not JSON is listed with its
     problem (so it can still be renamed or deleted), never dropped."""
     with state_engine().connect() as conn:
         rows = conn.execute(select(views).order_by(func.lower(views.c.name))).all()
     out = []
     for row in rows:
         try:
-            spec, problem = read_spec(row.spec, row.id), None
+            spec, problem = read_spec(row.spec), None
         except ValueError as exc:
             spec, problem = None, str(exc)
         out.append(ViewInfo(row.id, row.name, spec, as_utc(row.created_at),
@@ -167,12 +173,12 @@ def _all_views() -> dict[int, tuple[str, str]]:
 
 
 def get_view(view_id: int) -> SavedView:
-    """(name, spec). NotFound when deleted; QueryError naming the field when the stored
-    spec no longer reads."""
+    """(name, spec: a fresh dict each call). NotFound when deleted; ValueError when the
+    stored text is not JSON."""
     found = _all_views().get(int(view_id))
     if found is None:
         raise NotFound(WHAT, view_id)
-    return SavedView(found[0], read_spec(found[1], int(view_id)))
+    return SavedView(found[0], read_spec(found[1]))
 
 
 def views_version() -> int:
@@ -193,7 +199,7 @@ def rename_view(view_id: int, name: str) -> str:
     return name
 
 
-def update_view(view_id: int, spec: ViewSpec) -> None:
+def update_view(view_id: int, spec: Mapping[str, Any]) -> None:
     """Replace what a view shows (Explore's "save" on an opened view); boards showing it
     follow on their next draw."""
     with writing() as conn:

@@ -28,8 +28,6 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Response, redirect, request
 
-from api.errors import error_response
-from api.limits import API_PREFIX
 from auth.audit import LOGIN_FAILED, WALL_OPENED, audit
 from auth.identity import (
     LOCKED,
@@ -44,6 +42,7 @@ from auth.login_page import message_page
 from auth.scopes import WALL, scope_text
 from auth.tokens import check_api_token, check_wall_token
 from i18n import resolve_language, t
+from web.json_errors import API_PREFIX, error_response
 
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")

@@ -177,7 +177,7 @@ def make_board() -> int:
     database, so a board variant exercises the tile callbacks too."""
     sys.path.insert(0, str(ROOT))
     from app_state.boards import add_tile, create_board
-    from app_state.views import save_view
+    from components.boards.saved import save_view
     from components.boards.view_spec import ViewSpec
 
     board = create_board("Wall load board")

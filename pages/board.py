@@ -26,17 +26,8 @@ from dash import ALL, MATCH, Input, Output, Patch, State, callback, ctx, dcc, ht
 from sqlalchemy.exc import SQLAlchemyError
 
 import service
-from app_state.boards import (
-    Board,
-    add_tile,
-    get_board,
-    move_tile,
-    remove_tile,
-    resize_tile,
-    set_filters,
-)
+from app_state.boards import add_tile, move_tile, remove_tile, resize_tile
 from app_state.records import NotFound
-from app_state.views import get_view, list_views
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.board_tile import (
@@ -52,6 +43,7 @@ from components.boards.board_tile import (
     tile_message,
     tile_style,
 )
+from components.boards.saved import Board, get_board, get_view, list_views, set_filters
 from components.boards.view_render import render_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters

@@ -20,22 +20,20 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_state.board_file import InvalidBoardFile
 from app_state.boards import (
     boards_using_view,
-    create_board,
     delete_board,
     duplicate_board,
-    export_board,
     get_board,
-    import_board,
     list_boards,
     rename_board,
     view_board_counts,
 )
 from app_state.records import InvalidName, NotFound
-from app_state.views import delete_view, duplicate_view, get_view, list_views, rename_view
+from app_state.views import delete_view, duplicate_view, rename_view
+from components.boards.board_file import InvalidBoardFile, export_board, import_board
 from components.boards.board_list import LIST_ACT, boards_table, views_table
+from components.boards.saved import create_board, get_view, list_views
 from components.kit.page_frame import page_frame, section
 from i18n import resolve_language, t
 

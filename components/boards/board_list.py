@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app_state.boards import BoardInfo
-from app_state.views import ViewInfo
+from components.boards.saved import ViewInfo
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_bar import option_label
 from components.filters.filter_state import FILTER_DIMENSIONS

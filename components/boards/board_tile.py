@@ -16,8 +16,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app_state.board_file import HEIGHTS, WIDTHS
-from app_state.boards import Tile
+from app_state.boards import HEIGHTS, WIDTHS, Tile
 from components.boards.view_spec import ViewSpec
 from i18n import t
 

@@ -14,8 +14,9 @@ from sqlalchemy import update
 
 from app import create_app
 from app_state import db
-from app_state.boards import add_tile, create_board, get_board
-from app_state.views import delete_view, save_view, views
+from app_state.boards import add_tile
+from app_state.views import delete_view, views
+from components.boards.saved import create_board, get_board, save_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_bar import option_label
 from components.filters.filter_state import BoardFilters

@@ -11,8 +11,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
-from app_state.boards import add_tile, create_board, export_board, get_board, list_boards
-from app_state.views import list_views, save_view
+from app_state.boards import add_tile, get_board, list_boards
+from app_state.views import list_views
+from components.boards.board_file import export_board
+from components.boards.saved import create_board, save_view
 from components.boards.view_spec import ViewSpec
 from data_connectors.source import open_duckdb
 from tests.browser.test_board import settle

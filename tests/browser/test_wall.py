@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 
 from app import create_app
 from app_state.boards import add_tile, create_board
-from app_state.views import save_view
+from components.boards.saved import save_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value

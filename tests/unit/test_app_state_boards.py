@@ -1,5 +1,8 @@
 """Boards in the app-state database: round trips, names and copies, tiles (order, size
-limits, remove), delete behaviour, and a change made by another process."""
+limits, remove), delete behaviour, and a change made by another process.
+
+app_state/boards.py stores the filters as plain data (their stored form);
+components/boards/saved.py reads them as BoardFilters. The round trips go through both."""
 
 from __future__ import annotations
 
@@ -10,26 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from app_state import boards as store
 from app_state.boards import (
     Tile,
     add_tile,
     boards_using_view,
     boards_version,
-    create_board,
     delete_board,
     duplicate_board,
-    get_board,
     list_boards,
     move_tile,
     remove_tile,
     rename_board,
     resize_tile,
-    set_filters,
     view_board_counts,
 )
 from app_state.records import InvalidName, NotFound
-from app_state.views import list_views, save_view
+from app_state.views import list_views
 from components.boards.board_tile import action_disabled, resized, stepped_width
+from components.boards.saved import create_board, get_board, save_view, set_filters
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import BoardFilters
 
@@ -58,11 +60,19 @@ def test_a_board_reads_back_with_its_filters_and_tiles_in_order() -> None:
     custom = BoardFilters().with_custom_period(date(2025, 3, 1), date(2025, 1, 1))
     set_filters(board, custom)
     assert get_board(board).filters == custom
+    # app_state keeps the filters as plain data: their stored form, not BoardFilters
+    assert store.get_board(board).filters == custom.to_store()
+    assert store.get_board(board).tiles == get_board(board).tiles
     (info,) = list_boards()
     assert (info.id, info.name, info.tiles) == (board, "Weekly", 3)
     assert info.updated_at >= info.created_at
     assert view_board_counts() == {a: 1, b: 1}
     assert boards_using_view(a) == ["Weekly"]
+    plain = store.create_board("No filters given")
+    assert store.get_board(plain).filters == {}
+    assert get_board(plain).filters == BoardFilters()  # the filter bar's defaults
+    with pytest.raises(TypeError, match="JSON form"):
+        store.set_filters(plain, EAST_YTD)  # type: ignore[arg-type]
 
 
 def test_board_names_are_trimmed_unique_and_copies_counted() -> None:
@@ -84,6 +94,7 @@ def test_board_names_are_trimmed_unique_and_copies_counted() -> None:
         "Stock review (copy)", "Stock review (copy 2)"]
     original, copied = get_board(board), get_board(copy)
     assert copied.filters == original.filters == EAST_YTD
+    assert store.get_board(copy).filters == EAST_YTD.to_store()
     assert [(t.view_id, t.width, t.height) for t in copied.tiles] == [(a, 9, 2)]
     assert copied.tiles[0].id != original.tiles[0].id  # its own tiles, the same view
     assert len(list_views()) == 1

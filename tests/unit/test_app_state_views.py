@@ -1,6 +1,9 @@
 """Saved views in the app-state database: round trips, names (trimmed, unique regardless
 of case, copies), deleting a view that tiles show, unreadable stored specs, and the change
-counter that makes a save in another process visible."""
+counter that makes a save in another process visible.
+
+app_state/views.py stores a spec as plain data (its JSON form); components/boards/saved.py
+reads it as a ViewSpec. The round trips go through both, and check the stored form too."""
 
 from __future__ import annotations
 
@@ -12,19 +15,18 @@ import pytest
 from sqlalchemy import update
 
 from app_state import db
-from app_state.boards import add_tile, create_board, export_board, get_board
+from app_state import views as store
+from app_state.boards import add_tile, create_board, get_board
 from app_state.records import MAX_NAME, InvalidName, NotFound
 from app_state.views import (
     delete_view,
     duplicate_view,
-    get_view,
-    list_views,
     rename_view,
-    save_view,
-    update_view,
     views,
     views_version,
 )
+from components.boards.board_file import export_board
+from components.boards.saved import get_view, list_views, save_view, update_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import BoardFilters
 from metrics.errors import QueryError
@@ -47,6 +49,13 @@ def test_a_saved_view_reads_back_equal_and_is_listed_by_name() -> None:
     assert [(v.id, v.name, v.spec) for v in listed] == [
         (second, "monthly turnover", MONTHLY), (first, "Revenue by region", BY_REGION)]
     assert all(v.problem is None and v.created_at.tzinfo for v in listed)
+    # app_state keeps the spec as plain data: its JSON form, not a ViewSpec
+    assert store.get_view(first) == ("Revenue by region", BY_REGION.to_json())
+    assert [(v.id, v.spec) for v in store.list_views()] == [
+        (second, MONTHLY.to_json()), (first, BY_REGION.to_json())]
+    assert store.save_view("Plain", {"metrics": ["revenue"]}) > second
+    with pytest.raises(TypeError, match="JSON form"):
+        store.save_view("Typed", MONTHLY)  # type: ignore[arg-type]
 
 
 def test_update_and_rename_change_the_stored_view() -> None:
@@ -127,6 +136,22 @@ def test_a_stored_spec_that_no_longer_reads_names_its_field() -> None:
     assert raised.value.field == f"view #{ident}.metrics"
     (listed,) = list_views()  # still listed, so it can be renamed or deleted
     assert listed.spec is None and "no_such_metric" in listed.problem
+    # the store itself still reads it (as data): renaming and deleting need no ViewSpec
+    assert store.get_view(ident) == ("Old", {"metrics": ["no_such_metric"]})
+    assert delete_view(ident) == 0
+
+
+def test_a_stored_spec_that_is_not_json_is_listed_with_its_problem() -> None:
+    ident = save_view("Garbled", MONTHLY)
+    with db.state_engine().begin() as conn:  # e.g. the database edited by hand
+        conn.execute(update(views).where(views.c.id == ident).values(spec="{not json"))
+        db.bump_version(conn, "views")
+    with pytest.raises(ValueError):
+        get_view(ident)
+    (stored,) = store.list_views()
+    assert stored.spec is None and stored.problem
+    (listed,) = list_views()
+    assert (listed.id, listed.spec, listed.problem) == (ident, None, stored.problem)
     assert delete_view(ident) == 0
 
 
@@ -146,7 +171,8 @@ def test_every_change_moves_the_counter() -> None:
 def test_a_view_saved_by_another_process_is_seen_by_the_next_read(state_db: Path) -> None:
     mine = save_view("Mine", MONTHLY)
     assert get_view(mine).name == "Mine"  # this process now holds the views in memory
-    code = ("from app_state.views import save_view, rename_view\n"
+    code = ("from app_state.views import rename_view\n"
+            "from components.boards.saved import save_view\n"
             "from components.boards.view_spec import ViewSpec\n"
             f"rename_view({mine}, 'Renamed elsewhere')\n"
             "print(save_view('Theirs', ViewSpec(metrics=('revenue',), dims=('channel',))))")

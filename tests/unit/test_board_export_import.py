@@ -11,16 +11,10 @@ from pathlib import Path
 import pytest
 
 from app_state import db
-from app_state.board_file import InvalidBoardFile
-from app_state.boards import (
-    add_tile,
-    create_board,
-    export_board,
-    get_board,
-    import_board,
-    list_boards,
-)
-from app_state.views import get_view, list_views, save_view
+from app_state.boards import NewTile, add_tile, insert_imported, list_boards
+from app_state.views import list_views
+from components.boards.board_file import InvalidBoardFile, export_board, import_board
+from components.boards.saved import create_board, get_board, get_view, save_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import BoardFilters
 
@@ -152,3 +146,12 @@ def test_the_valid_document_of_those_cases_imports() -> None:
     board = get_board(import_board(_valid()))
     assert board.filters == BoardFilters(preset="ytd", region=("East",))
     assert [t.view_name for t in board.tiles] == ["V", "W"]
+
+
+def test_the_store_checks_tile_sizes_itself_and_stores_nothing_then() -> None:
+    spec = SPECS["Revenue by region"].to_json()
+    for width, height, field in ((20, 1, "width"), (6, 0, "height"), (True, 1, "width")):
+        with pytest.raises(ValueError, match=field):
+            insert_imported("B", {}, [NewTile(6, 1, "V", spec),
+                                      NewTile(width, height, "W", spec)])
+    assert list_boards() == [] and list_views() == []

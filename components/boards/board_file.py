@@ -6,6 +6,9 @@ importing creates new views. The reader checks everything before anything is sto
 names the offending field the way the file spells it (`tiles[2].view.spec.metrics`), since
 the person reading the error has the file, not our code, in front of them.
 
+Here, above app_state/: the file speaks ViewSpec and BoardFilters, while app_state/boards.py
+stores plain data (`insert_imported` takes the checked document's JSON forms).
+
     {"format": "stocklens-board", "version": 1, "name": "Weekly stock",
      "filters": {"preset": "last90", "start": null, "end": null,
                  "region": ["East"], "channel": [], "category": []},
@@ -20,16 +23,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app_state.boards import HEIGHTS, MAX_TILES, WIDTHS, NewTile, insert_imported
 from app_state.records import MAX_NAME
+from components.boards.saved import get_board, get_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import FILTER_DIMENSIONS, PRESETS, BoardFilters
 from metrics.errors import QueryError
 
 FORMAT = "stocklens-board"
 VERSION = 1
-WIDTHS = (3, 12)  # grid columns of a tile, of 12
-HEIGHTS = (1, 3)  # rows of ~340 px
-MAX_TILES = 48
 
 
 class InvalidBoardFile(ValueError):
@@ -152,3 +154,28 @@ def read_board_document(value: Any) -> BoardDocument:
     return BoardDocument(_name(data["name"], "name"),
                          read_filters(data.get("filters") or {}),
                          tuple(_tile(t, f"tiles[{i}]") for i, t in enumerate(tiles)))
+
+
+# ---- export / import -----------------------------------------------------------------------
+def export_board(board_id: int) -> dict[str, Any]:
+    """The board as a self-contained, JSON-ready document: its name, filters and each
+    tile's size with its view's name and spec inline."""
+    board = get_board(board_id)
+    tiles = []
+    for tile in board.tiles:
+        if tile.view_id is None:
+            continue  # its view was deleted: nothing to carry
+        view = get_view(tile.view_id)
+        tiles.append((tile.width, tile.height, view.name, view.spec))
+    return board_document(board.name, board.filters, tiles)
+
+
+def import_board(data: Any) -> int:
+    """Create a board from an exported document; its id. Everything is checked first
+    (InvalidBoardFile names the field); then, in one transaction, each distinct view gets
+    a new saved view (" (imported)" added to a name already in use, likewise the board's:
+    app_state/boards.py `insert_imported`)."""
+    document = read_board_document(data)
+    return insert_imported(document.name, document.filters.to_store(),
+                           [NewTile(t.width, t.height, t.view_name, t.spec.to_json())
+                            for t in document.tiles])
