@@ -31,9 +31,11 @@ lint: $(VENV)/.installed-dev
 
 # make bench SCALES="1 10" (sales lines ≈ 1.15M × scale; README "Performance" says how long)
 SCALES ?= 1 10 30
-bench: $(VENV)/.installed
+# the benchmarks use psutil and requests, which the dev requirements bring
+bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/demo_build.py --scales 1
 	$(BIN)/python bench/board_bench.py --scales $(SCALES)
+	$(BIN)/python bench/singleflight_bench.py
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/report.py
 
