@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 from sqlalchemy import (
     Column,
     DateTime,
@@ -213,33 +213,17 @@ def latest_run(source: str) -> ForecastRun | None:
     return found
 
 
-class _SeriesCache:
-    """The last few runs' rows per process: a finished run never changes."""
-
-    def __init__(self, size: int = 4) -> None:
-        self.size, self.items = size, OrderedDict[int, tuple[pd.DataFrame, np.ndarray]]()
-        self.lock = threading.Lock()
-
-    def get(self, run_id: int) -> tuple[pd.DataFrame, np.ndarray] | None:
-        with self.lock:
-            found = self.items.get(run_id)
-            if found is not None:
-                self.items.move_to_end(run_id)
-            return found
-
-    def put(self, run_id: int, value: tuple[pd.DataFrame, np.ndarray]) -> None:
-        with self.lock:
-            self.items[run_id] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_series = _SeriesCache()
+# The last few runs' rows per process: a finished run never changes. Unscoped (a run holds
+# every SKU-location); its only reader, service/replenishment.py, keeps to its principal's
+# scope by joining the series to that principal's stock.
+_series: LRUCache[int, tuple[pd.DataFrame, np.ndarray]] = LRUCache(maxsize=4)
+_series_lock = threading.Lock()
 
 
 def load_series(run_id: int) -> tuple[pd.DataFrame, np.ndarray]:
     """(one row per SKU-location with SERIES_COLUMNS, paths as pairs × horizon)."""
-    found = _series.get(run_id)
+    with _series_lock:
+        found = _series.get(run_id)
     if found is not None:
         return found
     columns = [forecast_series.c[c] for c in SERIES_COLUMNS]
@@ -251,5 +235,6 @@ def load_series(run_id: int) -> tuple[pd.DataFrame, np.ndarray]:
     frame = pd.DataFrame([tuple(r)[:-1] for r in rows], columns=list(SERIES_COLUMNS))
     paths = (np.stack([np.frombuffer(r[-1], dtype=np.float32) for r in rows]).astype(float)
              if rows else np.zeros((0, 0)))
-    _series.put(run_id, (frame, paths))
+    with _series_lock:
+        _series[run_id] = (frame, paths)
     return frame, paths

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("api", "app_state", "auth", "canonical", "cli", "components", "data_connectors",
-           "exports", "forecast", "i18n", "metrics", "pages", "service")
+           "exports", "forecast", "i18n", "metrics", "pages", "service", "web")
 
 # package → packages it must never import
 FORBIDDEN = {
@@ -30,6 +30,7 @@ FORBIDDEN = {
     "auth": ("api", "components.analysis", "components.boards", "components.wall", "pages",
              "cli"),
     "cli": ("components", "pages"),
+    "web": ("api", "auth", "components", "pages", "app_state", "service", "cli"),
     "exports": ("components", "pages"),
     "forecast": ("components", "pages", "api", "cli"),
     "components": ("pages", "cli", "service.execute", "service.cache", "data_connectors.engines"),
