@@ -13,11 +13,14 @@ before_request hook, installed by auth/setup.py).
 6. Nobody identified: pages redirect to /login?next=…; Dash's endpoints and the API get
    401 JSON (the API's error shape; Dash's front end is sent to the login page by
    assets/auth.js, told by the X-StockLens-Login header).
-7. A wall session reaches /wall and the callbacks of the wall page only (403 otherwise):
-   Dash's page router only for the path /wall, any other callback only if it was
-   defined by the wall's modules (pages/wall.py, components/wall_*.py).
+7. Every Dash callback request is checked before Dash runs it (auth/callback_request.py):
+   its size (413), its shape against the callback it names (400), the permission the
+   callback declares (auth/permissions.py; 403, audited). A wall session runs Dash's
+   page router only when every path it carries is /wall, and otherwise only callbacks
+   defined by the wall's modules (pages/wall.py, components/wall/).
+8. A wall session reaches /wall and nothing else.
 
-Roles beyond that (admin pages) are the pages' business: auth/guards.py.
+Pages that are not for everyone also render a "no access" frame (auth/guards.py).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Response, redirect, request
 
-from auth.audit import LOGIN_FAILED, WALL_OPENED, audit
+from auth.audit import LOGIN_FAILED, REFUSED, WALL_OPENED, audit
+from auth.callback_request import WALL_PATH, Refused, check_call, wall_may_run
 from auth.identity import (
     LOCKED,
     LOGIN,
@@ -39,6 +43,7 @@ from auth.identity import (
     start_wall_session,
 )
 from auth.login_page import message_page
+from auth.permissions import DEFAULT_BODY_LIMIT, ROLE_PERMISSIONS, allows, body_limit
 from auth.scopes import WALL, scope_text
 from auth.tokens import check_api_token, check_wall_token
 from i18n import resolve_language, t
@@ -48,11 +53,6 @@ PUBLIC_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_CALLBACK = "/_dash-update-component"
 DASH_DATA = frozenset({"/_dash-layout", "/_dash-dependencies", DASH_CALLBACK})
-WALL_PATH = "/wall"
-# The wall page module and the wall's component package: a callback defined anywhere else
-# (a moved or new module included) is refused to a wall session: the check fails closed.
-WALL_PAGE, WALL_PACKAGE = "pages.wall", "components.wall."
-PAGES_CONTENT, PAGES_LOCATION = "_pages_content", "_pages_location"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_HEADER = "X-StockLens-Login"
 
@@ -137,37 +137,38 @@ def _api_token(token: str) -> Response | None:
     return None
 
 
-def _listed(value: Any) -> list[dict[str, Any]]:
-    """Dash sends one output/input as a dict, several as a list (of lists for ALL)."""
-    if isinstance(value, dict):
-        return [value]
-    out: list[dict[str, Any]] = []
-    for item in value if isinstance(value, list) else []:
-        out.extend(_listed(item))
-    return out
+def _callback_call(user: CurrentUser,
+                   callback_map: Callable[[], dict[str, Any]]) -> Response | None:
+    """A Dash callback request: its size, shape and permission (auth/callback_request.py);
+    a wall session's, the wall's callbacks only. A refusal changes nothing; a refused
+    permission is audited."""
+    size, allowed = request.content_length, ROLE_PERMISSIONS.get(user.role, frozenset())
+    largest = max((body_limit(p) for p in allowed), default=DEFAULT_BODY_LIMIT)
+    if size is not None and size > largest:
+        return error_response(413, f"a callback request of {size:,} bytes is too large "
+                                   f"(at most {largest:,})")
+    body = request.get_json(silent=True)
+    try:
+        call = check_call(body, callback_map())
+    except Refused as refusal:
+        return error_response(refusal.status, refusal.reason)
+    if size is not None and size > body_limit(call.permission):
+        return error_response(413, f"a callback request of {size:,} bytes is too large "
+                                   f"(at most {body_limit(call.permission):,})")
+    if not allows(user.role, call.permission):
+        audit(REFUSED, f"{call.permission}: {call.module} {call.output[:200]}")
+        return error_response(403, f"your role ({user.role}) does not have the "
+                                   f"{call.permission} permission this action needs")
+    if user.role == WALL and not wall_may_run(call):
+        audit(REFUSED, f"wall: {call.module} {call.output[:200]}")
+        return error_response(403, t("auth.wall_only", resolve_language()))
+    return None
 
 
-def wall_callback_allowed(body: Any, callback_map: dict[str, Any]) -> bool:
-    """Whether a wall session may run the callback this request body calls."""
-    if not isinstance(body, dict):
-        return False
-    outputs = _listed(body.get("outputs"))
-    if any(o.get("id") == PAGES_CONTENT for o in outputs):
-        paths = [i.get("value") for i in _listed(body.get("inputs"))
-                 if i.get("id") == PAGES_LOCATION and i.get("property") == "pathname"]
-        return paths == [WALL_PATH]
-    entry = callback_map.get(str(body.get("output")))
-    module = getattr(entry.get("callback"), "__module__", "") if isinstance(entry, dict) else ""
-    return module == WALL_PAGE or module.startswith(WALL_PACKAGE)
-
-
-def _wall_only(callback_map: Callable[[], dict[str, Any]]) -> Response | None:
+def _wall_only() -> Response | None:
     path = request.path
     if (path == WALL_PATH and request.method in SAFE_METHODS) or \
             path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash"):
-        return None
-    if path == DASH_CALLBACK and wall_callback_allowed(request.get_json(silent=True),
-                                                       callback_map()):
         return None
     return _refusal(403, t("auth.wall_only", resolve_language()))
 
@@ -193,8 +194,10 @@ def make_gate(callback_map: Callable[[], dict[str, Any]]) -> Callable[[], Respon
         user = current_user()
         if user is None:
             return _unidentified()
+        if path == DASH_CALLBACK and request.method == "POST":
+            return _callback_call(user, callback_map)
         if user.role == WALL:
-            return _wall_only(callback_map)
+            return _wall_only()
         return None
 
     return gate

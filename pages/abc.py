@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.abc_summary import class_by_category_chart, class_cards, class_summary
 from components.analysis.analysis_page import PageContext, open_page, page_header
@@ -108,6 +109,7 @@ register_filter_sync(P)
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def set_options(measure, cut_a, cut_b, state, lang):
     """Measure and cut-offs into the page state; cut-offs that do not hold are refused."""
     cuts, problem = check_cuts(cut_a, cut_b)
@@ -138,6 +140,7 @@ def _subtitle(state: dict, lang: str) -> str:
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang),
                                            message_figure(str(error), 380), "", None))
 def show_classes(state, lang):
@@ -175,6 +178,7 @@ def show_classes(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, *_: message_figure(str(error), 360))
 def show_categories(state, lang):
     who = request_principal()

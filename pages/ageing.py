@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.ageing_charts import bucket_charts
 from components.analysis.analysis_page import PageContext, open_page, page_header
@@ -98,6 +99,7 @@ register_filter_sync(P)
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def set_options(stack, text, state, lang):
     """Stack by / bucket bounds into the page state; bounds that do not parse are refused."""
     bounds, problem = parse_age_bounds(text)
@@ -115,6 +117,7 @@ def set_options(stack, text, state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang)))
 def show_summary(state, lang):
     who = request_principal()
@@ -137,6 +140,7 @@ def _subtitle(state: dict, lang: str) -> str:
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, *_: (message_figure(str(error), 330),) * 2)
 def show_buckets(state, lang):
     who = request_principal()
@@ -166,6 +170,7 @@ def show_buckets(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: (error_alert(error, lang), ""))
 def show_oldest(state, lang):
     """The oldest sku-locations with stock, oldest first (ties: the larger value first)."""

@@ -28,6 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 import service
 from app_state.boards import add_tile, move_tile, remove_tile, resize_tile
 from app_state.records import NotFound
+from auth.permissions import EDIT_BOARDS, needs
+from auth.permissions import VIEW as READ
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.board_tile import (
@@ -198,6 +200,7 @@ register_filter_sync(P)
     State(f"{P}-query", "data"),
     prevent_initial_call=True,
 )
+@needs(READ)
 def follow_filters(state, board, query):
     """Keep `own` true to whether the bar differs from the defaults (the URL follows) and
     hand the effective filters to the tiles — only when they changed."""
@@ -215,6 +218,7 @@ def follow_filters(state, board, query):
     Input(f"{P}-query", "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(READ)
 def show_period(query, lang):
     filters = BoardFilters.from_params(query["filters"])
     try:
@@ -253,6 +257,7 @@ def draw(ident: int, view_id: int | None, query: dict, lang: str) -> object:
     Input(tile_id(VIEW, MATCH), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(READ)
 def draw_tile(query, view_id, lang):
     return draw(ctx.outputs_list["id"]["tile"], view_id, query, lang)
 
@@ -282,6 +287,7 @@ def _apply(board_id: int, ident: int, action: str) -> None:
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def change_layout(_clicks, _tick, shown_views, board, lang):
     """Apply a tile's action (saved at once), then restyle every tile from the stored
     board — so the page always shows what is saved, whatever another tab did. A removed
@@ -325,6 +331,7 @@ def change_layout(_clicks, _tick, shown_views, board, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(READ)
 def toggle_add(_clicks, is_open, lang):
     """Open the picker with the views saved up to now (also those saved in another tab)."""
     return not is_open, view_options(lang)
@@ -342,6 +349,7 @@ def toggle_add(_clicks, is_open, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def add_view_tile(_clicks, view_id, board, tick, lang):
     """Append a tile for the chosen view (saved at once); the tick restyles the others."""
     if not view_id:
@@ -369,6 +377,7 @@ def add_view_tile(_clicks, view_id, board, tick, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def save_defaults(_clicks, state, board, lang):
     """The bar's filters become the board's defaults; the URL drops back to /boards/<id>."""
     filters = filters_of(state)

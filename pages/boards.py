@@ -31,6 +31,7 @@ from app_state.boards import (
 )
 from app_state.records import InvalidName, NotFound
 from app_state.views import delete_view, duplicate_view, rename_view
+from auth.permissions import EDIT_BOARDS, VIEW, needs
 from components.boards.board_file import InvalidBoardFile, export_board, import_board
 from components.boards.board_list import LIST_ACT, boards_table, views_table
 from components.boards.saved import create_board, get_view, list_views
@@ -149,6 +150,7 @@ def layout(**params: str) -> html.Div:
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def show_lists(_refresh, lang):
     return _lists(lang)
 
@@ -162,6 +164,7 @@ def show_lists(_refresh, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def create(_clicks, _submit, name, lang):
     """Create the board and open it (a new board is there to be filled)."""
     try:
@@ -186,6 +189,7 @@ def create(_clicks, _submit, name, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def act(_clicks, refresh, lang):
     """A row's button: duplicate and export at once; rename and delete ask first."""
     trigger = ctx.triggered_id
@@ -237,6 +241,7 @@ def _delete_text(kind: str, ident: int, name: str, lang: str) -> list:
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def rename(_save, _submit, _cancel, name, target, refresh, lang):
     """Store the new name; a refused one keeps the dialog open and says why."""
     if ctx.triggered_id == f"{P}-rename-cancel" or not target:
@@ -261,6 +266,7 @@ def rename(_save, _submit, _cancel, name, target, refresh, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def delete(_confirm, _cancel, target, refresh, lang):
     if ctx.triggered_id == f"{P}-delete-cancel" or not target:
         return False, dash.no_update, dash.no_update
@@ -296,6 +302,7 @@ def read_upload(contents: str) -> object:
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def import_file(contents, filename, refresh, lang):
     """Import a board file; a file that does not fit stores nothing and names the field.
     The upload is cleared afterwards, so the same file can be chosen again."""

@@ -17,7 +17,8 @@ import dash_bootstrap_components as dbc
 import yaml
 from dash import Input, Output, State, callback, dcc, html
 
-from auth import ADMIN, restricted_layout, role_required
+from auth import ADMIN, restricted_layout
+from auth.permissions import IMPORT, needs
 from components.admin.import_report_view import report_view
 from components.kit.page_frame import loading, page_frame
 from data_connectors import paths
@@ -85,17 +86,20 @@ def layout(**params: str) -> html.Div:
 
 
 @callback(Output(f"{P}-name-col", "style"), Input(f"{P}-target", "value"))
+@needs(IMPORT)
 def show_name_field(target):
     return {} if target == NEW else {"display": "none"}
 
 
 @callback(Output(f"{P}-files-chosen", "children"), Input(f"{P}-files", "filename"),
           State(f"{P}-lang", "data"))
+@needs(IMPORT)
 def list_files(names, lang):
     return t("import.chosen", lang, n=len(names), names=", ".join(names)) if names else ""
 
 
 @callback(Output(f"{P}-mapping-chosen", "children"), Input(f"{P}-mapping", "filename"))
+@needs(IMPORT)
 def show_mapping(name):
     return name or ""
 
@@ -126,7 +130,7 @@ def _stage(folder: Path, names: list[str], contents: list[str]) -> Path:
     State(f"{P}-target", "options"), State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
-@role_required(ADMIN)
+@needs(IMPORT)
 def run_import(_, target, new_name, mode, names, contents, map_name, map_content, options,
                lang):
     """Stage, import, and register a new database as a source; show the report."""

@@ -17,6 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.filters.filter_bar import filter_bar, option_label
 from components.filters.filter_state import BoardFilters
@@ -117,6 +118,7 @@ register_filter_sync(P)
     Input(f"{P}-state", "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: ([], _subtitle(state, lang), error_alert(error, lang)))
 def update_kpis(state, lang):
     who = request_principal()
@@ -154,6 +156,7 @@ def _subtitle(state: dict, lang: str) -> str:
     Input(f"{P}-trend-metric", "value"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, *_: (message_figure(str(error)), ""))
 def update_trend(state, metric, lang):
     who = request_principal()
@@ -179,6 +182,7 @@ def update_trend(state, metric, lang):
     Input(f"{P}-breakdown-metric", "value"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, *_: (message_figure(str(error)),) * 2)
 def update_breakdowns(state, metric, lang):
     who = request_principal()

@@ -18,6 +18,8 @@ from dash import Input, Output, State, callback, dcc, html
 
 import service
 from auth.audit import EXPORT, audit
+from auth.permissions import EXPORT as MAY_EXPORT
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
@@ -103,6 +105,7 @@ register_filter_sync(P)
     State(state_id(P), "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def set_options(service, cover, suppliers, state):
     """Service level, days of cover and suppliers into the page state (and the URL)."""
     policy = policy_of({"service": service, "cover": str(cover)})
@@ -135,6 +138,7 @@ def _waiting(source: str, lang: str) -> tuple[object, bool]:
     Input(f"{P}-poll", "n_intervals"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, _tick, lang: (error_alert(error, lang), [], "",
                                                   message_figure(str(error)), html.Div(), "",
                                                   True))
@@ -175,6 +179,7 @@ def show_plan(state, _tick, lang):
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(MAY_EXPORT)
 def download_suggestions(n_clicks, state, lang):
     """The purchase-suggestion CSV of the plan the page shows."""
     if not n_clicks:

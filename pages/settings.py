@@ -9,7 +9,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from auth import ADMIN, restricted_layout, role_required
+from auth import ADMIN, restricted_layout
+from auth.permissions import SOURCES, needs
 from auth.principal import request_principal
 from components.admin.source_card import source_card
 from components.kit.page_frame import loading, page_frame
@@ -44,7 +45,7 @@ def layout(**params: str) -> html.Div:
     Input(f"{P}-recheck", "n_clicks"),
     State(f"{P}-lang", "data"),
 )
-@role_required(ADMIN)
+@needs(SOURCES)
 def show_health(clicks, lang):
     """Check every source; "check again" reconnects (a source that was down may be back)."""
     registry = sources.registry()

@@ -12,6 +12,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.insight_cards import dead_stock_cards
@@ -83,6 +84,7 @@ register_filter_sync(P)
     State(state_id(P), "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def set_days(days, state):
     return with_page(state, push=False, days=or_default(days, DEFAULT_DEAD_DAYS))
 
@@ -96,6 +98,7 @@ def set_days(days, state):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: ([], error_alert(error, lang), _subtitle(state, lang),
                                            html.Div(), ""))
 def show_rows(state, lang):
@@ -132,6 +135,7 @@ def _subtitle(state: dict, lang: str) -> str:
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 def show_breakdowns(state, lang):
     return (_dead_stock_by("category", state, lang), _dead_stock_by("region", state, lang),
             t("insight.slow.category_hint", lang))
@@ -158,6 +162,7 @@ def _dead_stock_by(dim: str, state: dict, lang: str) -> object:
     State(fid(P, "category"), "value"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def filter_by_category(click, chosen):
     """Clicking a category bar toggles that category in the page's filter."""
     if not click:

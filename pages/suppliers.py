@@ -13,6 +13,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.analysis.supplier_view import lead_figure, supplier_cards, supplier_columns
@@ -76,6 +77,7 @@ def _run(state: dict, by: tuple[str, ...], supplier: str | None = None) -> objec
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: (error_alert(error, lang), [], "",
                                            message_figure(str(error)), html.Div(), "", ""))
 def show_suppliers(state, lang):
@@ -107,6 +109,7 @@ def _on_time_status(share: float | None) -> str | None:
     State(state_id(P), "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def choose_supplier(rows, state):
     """Clicking a supplier row lists its SKUs (a step Back undoes). The grid reports an
     empty selection when it is drawn: that keeps the supplier of the URL."""
@@ -122,6 +125,7 @@ def choose_supplier(rows, state):
     State(state_id(P), "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def all_suppliers(n_clicks, state):
     """Back to the SKUs of every supplier."""
     if not n_clicks:
@@ -135,6 +139,7 @@ def all_suppliers(n_clicks, state):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: (error_alert(error, lang), ""))
 def show_skus(state, lang):
     """Lead times per SKU, of the chosen supplier or of all."""

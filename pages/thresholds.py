@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import service
 from app_state.thresholds import InvalidThresholds, load_threshold_set, reset, save_thresholds
-from auth import ADMIN, restricted_layout, role_required
+from auth import ADMIN, restricted_layout
+from auth.permissions import THRESHOLDS, needs
 from auth.principal import request_principal
 from components.admin.threshold_form import originals_for, read_form
 from components.admin.thresholds_table import has_any_own, scope_name, thresholds_table
@@ -129,6 +130,7 @@ def layout(**params: str) -> html.Div:
     State(f"{P}-categories", "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(THRESHOLDS)
 def show_scope(scope, _revision, categories, lang):
     """The table of the chosen scope, read fresh from the state database (also after
     every save or reset, which bump the revision)."""
@@ -196,7 +198,7 @@ def _reset(scope, metric_id: str | None, lang) -> dbc.Alert:
     State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
-@role_required(ADMIN)
+@needs(THRESHOLDS)
 def act(_save_clicks, _reset_all, _reset_clicks, scope, goods, bads, ids, originals,
         revision, lang):
     """Save, reset one metric or reset the scope; a new revision redraws the table."""

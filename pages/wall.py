@@ -26,6 +26,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 import service
 from app_state.records import NotFound
 from auth import current_wall_binding
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.boards.saved import Board, get_board, get_view
 from components.boards.view_render import render_view
@@ -247,6 +248,7 @@ KPI_OUTPUTS = [tile_id(x.metric) for x in TILES]
     State(part_id("wall-memo", "kpis"), "data"),
     State(part_id("wall-health", "kpis"), "data"),
 )
+@needs(VIEW)
 @wall_part(len(KPI_OUTPUTS) + 6)
 def refresh_kpis(_tick, config, memo, shown):
     """The KPI tiles (this period against the previous one), the site and the data date."""
@@ -297,6 +299,7 @@ def refresh_kpis(_tick, config, memo, shown):
     State(part_id("wall-memo", "trend"), "data"),
     State(part_id("wall-health", "trend"), "data"),
 )
+@needs(VIEW)
 @wall_part(len(TREND_METRICS) + 3)
 def refresh_trend(_tick, viewport, config, memo, shown):
     """Turnover days and stockout rate by week over the last weeks, bars in status colours
@@ -331,6 +334,7 @@ def refresh_trend(_tick, viewport, config, memo, shown):
     State(part_id("wall-memo", "alerts"), "data"),
     State(part_id("wall-health", "alerts"), "data"),
 )
+@needs(VIEW)
 @wall_part(3)
 def refresh_alerts(_tick, config, memo, shown):
     """Stockouts, SKUs running out and new dead stock at this site (components/
@@ -379,6 +383,7 @@ def refresh_alerts(_tick, config, memo, shown):
     State(part_id("wall-memo", MATCH), "data"),
     State(part_id("wall-health", MATCH), "data"),
 )
+@needs(VIEW)
 @wall_part(3, on_bug=lambda error, _tick, _viewport, _view, config, memo, _shown:
            _tile_message(t("boards.tile.failed", WallParams.from_store(config["params"]).lang,
                            error=str(error)), memo, NO))

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 import service
+from auth.permissions import VIEW, needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.filters.filter_bar import fid, option_label
@@ -179,6 +180,7 @@ def _register_level(spec: DrillSpec) -> None:
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @needs(VIEW)
     @shows_failure(lambda error, state, lang: (_crumbs(spec, state, lang),
                                                message_figure(str(error)), "", html.Div(),
                                                _subtitle(state, lang)))
@@ -227,6 +229,7 @@ def _register_cross(spec: DrillSpec) -> None:
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @needs(VIEW)
     @shows_failure(lambda error, *_: (message_figure(str(error)), ""))
     def show_cross(state, lang):
         """The chosen metric across the cross dimension for the current selection; bars of
@@ -254,6 +257,7 @@ def _register_trend(spec: DrillSpec) -> None:
         Input(state_id(P), "data"),
         State(f"{P}-lang", "data"),
     )
+    @needs(VIEW)
     @shows_failure(lambda error, *_: message_figure(str(error)))
     def show_trend(state, lang):
         """The monthly trend of the selection over the last twelve months of data."""
@@ -280,6 +284,7 @@ def _register_navigation(spec: DrillSpec) -> None:
         State(state_id(P), "data"),
         prevent_initial_call=True,
     )
+    @needs(VIEW)
     def navigate(chart_click, cell_click, crumb_clicks, metric, state):
         """Drill down (bar or row), back up (breadcrumb), or change the metric."""
         trigger = ctx.triggered_id
@@ -309,6 +314,7 @@ def _register_navigation(spec: DrillSpec) -> None:
         State(fid(P, spec.cross_dim), "value"),
         prevent_initial_call=True,
     )
+    @needs(VIEW)
     def cross_filter(click, chosen):
         """Clicking a bar of the cross chart toggles that value in the page's filter."""
         if not click:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
+from auth.permissions import VIEW, needs
 from data_connectors.source import SourceError
 from i18n import t
 from service import sources
@@ -39,6 +40,7 @@ def stale_status(source: str | None, lang: str) -> dict | None:
 
 @callback(Output("stale-status", "data"), Input("stale-poll", "n_intervals"),
           State("stale-source", "data"))
+@needs(VIEW)
 def poll_status(_n, data):
     return stale_status(data["source"], data["lang"])
 
