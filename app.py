@@ -40,6 +40,7 @@ def create_app(source: Source | None = None,
     from forecast.job import start_job as start_forecast_job
     from service import sources
     from service.cache import CachePolicy, QueryCache, make_backend
+    from web.dash_errors import install_callback_errors
 
     if registry is not None:
         sources.use_registry(registry)
@@ -60,6 +61,7 @@ def create_app(source: Source | None = None,
         suppress_callback_exceptions=True,
     )
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
+    install_callback_errors(app.server)  # a malformed callback request: 400, never 500
     start_forecast_job(lambda: [sources.resolve(n) for n in sources.registry().names()])
     register_api(app.server)  # the JSON API, /api/v1 (api/)
     app.layout = html.Div([dash.page_container, html.Div(id="lang-switch-sink", hidden=True)])
