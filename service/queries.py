@@ -113,9 +113,14 @@ def _cached_small(key: Hashable, compute: Callable[[], Any]) -> Any:
     return value
 
 
-# The dimension a filter's choices come from, for the row-level scope.
-_SCOPED_COLUMNS = {("location", "region"): "region", ("location", "location_id"): "location",
-                   ("location", "channel"): "channel", ("sku", "category"): "category"}
+# The metric dimension behind each (entity, column) a filter lists.
+_DIMENSION_OF = {("location", "region"): "region", ("location", "location_id"): "location",
+                 ("location", "channel"): "channel", ("location", "location_type"):
+                 "location_type", ("sku", "category"): "category", ("sku", "sku_id"): "sku",
+                 ("sku", "subcategory"): "subcategory", ("sku", "brand"): "brand",
+                 ("receipts", "supplier"): "supplier", ("sales", "channel"): "channel"}
+# Measures whose blocks read every fact: a group has a row in scope when one has rows.
+_ANY_ROW = ("units_sold", "received_units", "avg_inventory_value")
 
 
 def _distinct(src: Source, entity: str, column: str) -> list[str]:
@@ -123,35 +128,44 @@ def _distinct(src: Source, entity: str, column: str) -> list[str]:
     return sorted(str(v) for v in frame.iloc[:, 0])
 
 
+def _scoped_values(principal: Principal, src: Source, entity: str, column: str) -> list[str]:
+    """Values of the dimension with at least one sales, receipt or stock row in the
+    principal's scope, over all the data: an East manager's SKU, location and supplier
+    lists hold only what East has (issue 23: names follow scope)."""
+    dim = _DIMENSION_OF.get((entity, column))
+    if dim is None:  # not a dimension the scope can narrow: nothing is listed
+        return []
+    first, last = data_range(principal, src)
+    if first is None or last is None:
+        return []
+    metrics = ["received_units"] if dim == "supplier" else list(_ANY_ROW)
+    frame = run(principal, MetricQuery.create(metrics, first, last, by=[dim]), src)
+    return sorted({str(v) for v in frame[dim] if v is not None and v == v})
+
+
 def dimension_values(principal: Principal, entity: str, column: str,
                      source: str | Source | None = None) -> list[str]:
-    """Choices for a filter dropdown, narrowed to the principal's scope on that same
-    dimension; cached per data version and scope."""
+    """Choices for a filter dropdown: all values of the dimension table for an all-data
+    principal; for a scoped one only the values with a row in its scope. Cached per data
+    version and scope."""
     principal = require(principal)
     src = sources.resolve(source)
     key = ("values", sources.version_key(src), principal.cache_key, entity, column)
-
-    def compute() -> list[str]:
-        values = _distinct(src, entity, column)
-        dim = _SCOPED_COLUMNS.get((entity, column))
-        return principal.allowed(dim, values) if dim else values
-
-    return list(_cached_small(key, compute))
+    if principal.all_data:
+        return list(_cached_small(key, lambda: _distinct(src, entity, column)))
+    return list(_cached_small(key, lambda: _scoped_values(principal, src, entity, column)))
 
 
 def channel_values(principal: Principal, source: str | Source | None = None) -> list[str]:
-    """Channels of locations and of sales lines (a store can sell online), narrowed to the
-    principal's scope on channels."""
+    """Channels of locations and of sales lines (a store can sell online); for a scoped
+    principal, those with a row in its scope."""
     principal = require(principal)
     src = sources.resolve(source)
+    if not principal.all_data:
+        return dimension_values(principal, "sales", "channel", src)
     key = ("channels", sources.version_key(src), principal.cache_key)
-
-    def compute() -> list[str]:
-        values = set(_distinct(src, "location", "channel")) | set(
-            _distinct(src, "sales", "channel"))
-        return principal.allowed("channel", sorted(values))
-
-    return list(_cached_small(key, compute))
+    return list(_cached_small(key, lambda: sorted(
+        set(_distinct(src, "location", "channel")) | set(_distinct(src, "sales", "channel")))))
 
 
 def data_range(principal: Principal,

@@ -211,3 +211,32 @@ def test_concurrent_misses_on_one_key_compute_once(demo: Source) -> None:
     assert len(answers) == 12 and len(statements) == 1
     for answer in answers:
         pd.testing.assert_frame_equal(answer, answers[0])
+
+
+NAMES_IN_REGION = {
+    ("location", "location_id"): "select location_id from location where region = :r",
+    ("sku", "sku_id"): """
+        select sku_id from sales join location using (location_id) where region = :r
+        union select sku_id from receipts join location using (location_id) where region = :r
+        union select sku_id from inventory join location using (location_id)
+        where region = :r""",
+    ("receipts", "supplier"): """
+        select distinct supplier from receipts join location using (location_id)
+        where region = :r and supplier is not null""",
+}
+
+
+@pytest.mark.parametrize(("entity", "column"), list(NAMES_IN_REGION))
+def test_names_follow_the_scope_of_who_asks(demo: Source, entity: str, column: str) -> None:
+    """An East manager's location, SKU and supplier lists hold exactly the names with a
+    row in East (computed here in plain SQL); an all-data principal's hold every name."""
+    region = _regions(demo)[1]
+    with demo.engine.connect() as con:
+        expected = sorted(str(r[0]) for r in con.execute(
+            sa.text(NAMES_IN_REGION[(entity, column)]), {"r": region}))
+    hers = service.dimension_values(_manager(region), entity, column)
+    everyone = service.dimension_values(ALL_DATA, entity, column)
+    assert hers == expected and set(hers) <= set(everyone)
+    assert everyone == demo.distinct_values(entity, column)
+    if entity != "receipts":  # (in the demo every supplier delivers to every region)
+        assert 0 < len(hers) < len(everyone)
