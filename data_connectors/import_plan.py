@@ -77,6 +77,10 @@ def _locate(
     if not path.is_file():
         report.add_general_problem(f"{where}: file {name} not found in {base}")
         return None
+    if part.file is not None and not resolves_inside(path, base):
+        report.add_general_problem(f"{where}: file {name} is a link to a file outside {base}; "
+                                   "copy the file into the folder instead")  # fmt: skip
+        return None
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         if path.suffix.lower() == ".xls":
             report.add_general_problem(f"{where}: {name} is an old .xls workbook; save it as "
@@ -100,6 +104,12 @@ def _inside(file: str) -> bool:
     normal = posixpath.normpath(file.replace("\\", "/"))
     return not (PurePosixPath(normal).is_absolute() or normal == ".." or normal.startswith("../")
                 or PureWindowsPath(file).drive)  # fmt: skip
+
+
+def resolves_inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, with every symbolic link followed, is still inside `folder`: a link
+    in the imported folder must not read other files of the server."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _pick_sheet(path: Path, part: EntityPart, where: str, report: ImportReport) -> str | None:
@@ -135,6 +145,10 @@ def _canonical_folder(folder: Path, report: ImportReport) -> list[PartSource]:
     others = []
     for path in sorted(folder.iterdir()):
         if path.name.lower() in CANONICAL_FILES.values() and path.is_file():
+            if not resolves_inside(path, folder):
+                report.add_general_problem(f"{path.name} is a link to a file outside {folder}; "
+                                           "copy the file into the folder instead")
+                continue
             by_name.setdefault(path.name.lower(), []).append(path)
         elif path.suffix.lower() == ".csv":
             others.append(path.name)
