@@ -1,14 +1,14 @@
 """The purchase-suggestion CSV (采购建议): one line per SKU-location to order, grouped by
 supplier, in the page's language. UTF-8 with a byte-order mark, so Excel opens Chinese
 names correctly; numbers are plain numbers (no currency signs) so the file can be loaded
-into an ERP as it is."""
+into an ERP as it is. Written by exports/spreadsheet.py: text in quotes, and a name that
+would start a formula ("=cmd|…") prefixed with a quote."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
+from exports.spreadsheet import csv_bytes
 from forecast.plan import purchase_suggestions
 from i18n import t
 
@@ -27,7 +27,4 @@ def purchase_csv(plan: pd.DataFrame, lang: str) -> bytes:
     lines["order_qty"] = lines["order_qty"].astype("int64")
     for column in ("order_by", "stockout_date"):
         lines[column] = [d.isoformat() if d else "" for d in lines[column]]
-    lines.columns = [t(f"repl.col.{c}", lang) for c in COLUMNS]
-    out = io.StringIO()
-    lines.to_csv(out, index=False)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(lines, [t(f"repl.col.{c}", lang) for c in COLUMNS])

@@ -13,6 +13,8 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 import service
 from auth.audit import EXPORT, audit
+from auth.permissions import EXPORT as MAY_EXPORT
+from auth.permissions import needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.explore_controls import (
@@ -25,10 +27,12 @@ from components.boards.view_render import render_view
 from components.boards.view_spec import EXTRA_FILTERS, ViewSpec
 from components.filters.filter_state import BoardFilters
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
+from components.grids.metric_grid import column_label
 from components.grids.metric_grid_callbacks import frame_to_xlsx
 from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert
 from components.kit.page_frame import loading
+from exports.spreadsheet import csv_bytes
 from i18n import t
 from metrics.dimensions import DIMENSIONS
 
@@ -195,8 +199,10 @@ def _subtitle(state: dict, lang: str) -> str:
     State(state_id(P), "data"), State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(MAY_EXPORT)
 def export(_csv, _xlsx, state, lang):
-    """The view's rows, as CSV (raw numbers) or Excel (number formats)."""
+    """The view's rows, as CSV (raw numbers) or Excel (number formats); both written by
+    exports/spreadsheet.py, so text that would start a formula arrives as text."""
     spec = spec_of(state)
     _, start, end = period_of(state)
     frame = service.run(request_principal(), spec.query(start, end), state["source"])
@@ -204,10 +210,8 @@ def export(_csv, _xlsx, state, lang):
     kind = "csv" if ctx.triggered_id == f"{P}-csv" else "xlsx"
     audit(EXPORT, f"{kind} explore {spec.default_title('en')}, {len(frame)} rows")
     if kind == "csv":
-        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-    from components.grids.metric_grid import column_label
-
-    headers = [column_label(c, lang) for c in frame.columns]
+        return dcc.send_bytes(csv_bytes(frame, bom=False), f"{name}.csv")
+    headers = {c: column_label(c, lang) for c in frame.columns}
     data = frame_to_xlsx(frame, headers, list(spec.metrics))
     return dcc.send_bytes(data, f"{name}.xlsx")
 

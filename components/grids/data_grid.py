@@ -31,6 +31,7 @@ from components.grids.metric_grid import (
     grid_block,
     locale_text,
 )
+from components.grids.metric_grid_callbacks import csv_export_params
 from components.kit.formatting import CURRENCY, DASH, _compact
 
 KINDS = ("text", "date", "int", "units", "number", "money", "days", "percent")
@@ -148,7 +149,7 @@ def data_grid(name: str, frame: pd.DataFrame, columns: Sequence[Column], keys: S
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
         getRowId=f"params.data.{ROW_ID}", dashGridOptions=options,
-        csvExportParams={"fileName": f"{name}.csv", "allColumns": False},
+        csvExportParams=csv_export_params(name, allColumns=False),
         className="sl-metric-grid" + (" sl-grid-clickable" if clickable else ""),
         style={} if small else {"height": height},
     )

@@ -12,8 +12,9 @@ Why it is built this way:
 - Every id is pattern-matching ({"type": ..., "name": name}), so the callbacks of
   components/grids/metric_grid_callbacks.py (imported below, registered for every app) serve
   every grid on every page: CSV export through AG Grid's own exporter (what is shown, as
-  shown), Excel export on the server (AG Grid's Excel export is Enterprise-only), and the
-  row count following the user's filters.
+  shown, text that would start a formula quoted as in every file a person downloads:
+  exports/spreadsheet.py), Excel export on the server (AG Grid's Excel export is
+  Enterprise-only), and the row count following the user's filters.
 
 Callers drill down by reading the grid's `cellClicked` (its "rowId" is `row_id(...)` of the
 key values; `row_keys` turns it back into a dict) or `selectedRows` when `clickable`.
@@ -36,6 +37,7 @@ from components.grids.metric_grid_callbacks import (  # importing registers the 
     GRID,
     META,
     ROW_COUNT,
+    csv_export_params,
 )
 from components.kit.formatting import format_value
 from i18n import STRINGS, t
@@ -313,12 +315,12 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
         getRowId=f"params.data.{ROW_ID}",
         rowClassRules=row_classes,
         dashGridOptions=options,
-        csvExportParams={
-            "fileName": f"{name}.csv",
-            "allColumns": False,  # only the columns shown, in their display order
-            "skipPinnedTop": True,
-            "skipPinnedBottom": False,  # the totals row ends the file, as on screen
-        },
+        csvExportParams=csv_export_params(
+            name,
+            allColumns=False,  # only the columns shown, in their display order
+            skipPinnedTop=True,
+            skipPinnedBottom=False,  # the totals row ends the file, as on screen
+        ),
         className="sl-metric-grid" + (" sl-grid-clickable" if clickable else ""),
         style={} if small else {"height": height},
     )

@@ -1,5 +1,5 @@
 """The callbacks every metric grid shares (pattern-matching ids, MATCH on the grid name),
-and the Excel writer behind its Excel export.
+its Excel export (written by exports/spreadsheet.py) and the CSV export's cell rule.
 
 Registration: these callbacks are installed on every Dash app, without the app having to
 call anything. `dash.callback` would not do: its global list goes to the first app that
@@ -11,7 +11,6 @@ after its hooks ran, which is how the real app first imports this module.
 
 from __future__ import annotations
 
-import io
 import weakref
 from collections.abc import Collection, Mapping, Sequence
 
@@ -19,12 +18,12 @@ import dash
 import pandas as pd
 from dash import MATCH, Input, Output, State, dcc
 from dash.exceptions import AppNotFoundError, PreventUpdate
-from openpyxl import Workbook
-from openpyxl.styles import Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from auth.audit import EXPORT, audit
+from auth.permissions import EXPORT as MAY_EXPORT
+from auth.permissions import needs
 from components.kit.formatting import CURRENCY
+from exports.spreadsheet import xlsx_bytes
 from metrics.registry import METRICS
 
 # Pattern-matching id types (one set of callbacks serves every grid).
@@ -45,62 +44,31 @@ NUMBER_FORMATS: dict[str, str] = {
     "units": "#,##0",
     "count": "#,##0",
 }
-_HEADER_FILL = PatternFill("solid", fgColor="F1F4F9")
-_TOTAL_BORDER = Border(top=Side(style="thin", color="9AA6B8"))
+
+# The grids' CSV is written by AG Grid in the browser; every cell goes through the rule of
+# exports/spreadsheet.py there too (assets/safe_export.js), so a name such as
+# "=cmd|' /C calc'!A0" arrives in the file as text.
+CSV_CELL = {"function": "stocklensCsvCell(params)"}
 
 
-def _sheet_title(name: str) -> str:
-    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip() or "Data"
-    return cleaned[:31]
+def csv_export_params(name: str, **options: object) -> dict[str, object]:
+    """AG Grid's csvExportParams of a grid: the file name, the cell rule, `options`."""
+    return {"fileName": f"{name}.csv", "processCellCallback": CSV_CELL, **options}
 
 
-def _text_width(value: object) -> int:
-    """Excel column width of a text: CJK characters take two columns."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(value))
-
-
-def _cell(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):  # NaN
-        return None
-    return value
+def number_formats(metrics: Collection[str]) -> dict[str, str]:
+    """The Excel number format of each registry metric among `metrics` (by its unit)."""
+    return {m: NUMBER_FORMATS[METRICS[m].unit] for m in metrics if m in METRICS}
 
 
 def frame_to_xlsx(frame: pd.DataFrame, headers: Mapping[str, str], metrics: Collection[str],
                   totals: Mapping[str, object] | None = None, sheet: str = "Data") -> bytes:
     """An .xlsx of `frame` as is: its columns in order under `headers`, its rows in order,
     then the totals row (bold) when given. Metric columns are numeric cells with their
-    unit's number format; everything else is written as it comes."""
-    book = Workbook()
-    ws = book.active
-    ws.title = _sheet_title(sheet)
-    columns = list(frame.columns)
-    ws.append([headers.get(c, c) for c in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-    for record in frame.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in record])
-    if totals is not None:
-        ws.append([_cell(totals.get(c)) for c in columns])
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
-            cell.border = _TOTAL_BORDER
-    for index, column in enumerate(columns, start=1):
-        width = _text_width(headers.get(column, column))
-        if column in metrics and column in METRICS:
-            number_format = NUMBER_FORMATS[METRICS[column].unit]
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-            width = max(width, 14)  # formatted numbers, not their raw digits
-        else:
-            width = max([width, *(_text_width(v) for v in frame[column].head(200)
-                                  if v is not None)])
-        ws.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 48)
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    unit's number format; text is stored as neutralised text (exports/spreadsheet.py)."""
+    if not isinstance(headers, Mapping):
+        raise TypeError("frame_to_xlsx: headers maps each column to its header")
+    return xlsx_bytes(frame, headers, number_formats(metrics), totals, sheet)
 
 
 def shown_columns(column_state: Sequence[Mapping[str, object]] | None,
@@ -136,7 +104,8 @@ def export_xlsx(n_clicks: int | None, rows: list[dict[str, object]] | None,
 
 def audit_csv(n_clicks: int | None, rows: list[dict[str, object]] | None,
               meta: dict[str, object] | None) -> int:
-    """The CSV file is written in the browser by AG Grid; the click is recorded here."""
+    """The CSV file is written in the browser by AG Grid (every cell through
+    assets/safe_export.js, see CSV_CELL); the click is recorded here."""
     if not n_clicks or not meta:
         raise PreventUpdate
     audit(EXPORT, f"csv {meta['name']} grid, {len(rows or [])} rows")
@@ -158,7 +127,9 @@ _installed: weakref.WeakSet[dash.Dash] = weakref.WeakSet()
 
 
 def install(app: dash.Dash) -> None:
-    """Add the grid callbacks to `app` (once per app)."""
+    """Add the grid callbacks to `app` (once per app). Both server callbacks need the
+    export permission (auth/permissions.py); the functions above stay callable as they
+    are, for tests."""
     if app in _installed:
         return
     _installed.add(app)
@@ -181,7 +152,7 @@ def install(app: dash.Dash) -> None:
         State({"type": GRID, "name": MATCH}, "virtualRowData"),
         State({"type": META, "name": MATCH}, "data"),
         prevent_initial_call=True,
-    )(audit_csv)
+    )(needs(MAY_EXPORT)(audit_csv))
     app.callback(
         Output({"type": DOWNLOAD, "name": MATCH}, "data"),
         Input({"type": EXPORT_XLSX, "name": MATCH}, "n_clicks"),
@@ -190,7 +161,7 @@ def install(app: dash.Dash) -> None:
         State({"type": GRID, "name": MATCH}, "columnDefs"),
         State({"type": META, "name": MATCH}, "data"),
         prevent_initial_call=True,
-    )(export_xlsx)
+    )(needs(MAY_EXPORT)(export_xlsx))
 
 
 def _register() -> None:

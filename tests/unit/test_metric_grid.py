@@ -22,7 +22,12 @@ from components.grids.metric_grid import (
     row_id,
     row_keys,
 )
-from components.grids.metric_grid_callbacks import export_xlsx, frame_to_xlsx, shown_columns
+from components.grids.metric_grid_callbacks import (
+    CSV_CELL,
+    export_xlsx,
+    frame_to_xlsx,
+    shown_columns,
+)
 from components.kit.formatting import format_value
 from metrics.registry import Thresholds
 from metrics.thresholds import ThresholdSet, set_threshold_provider, status
@@ -137,7 +142,8 @@ def test_row_ids_join_the_keys_and_turn_back_into_them() -> None:
 def test_exports_and_locale_settings() -> None:
     grid = build("zh", clickable=True)
     assert grid.csvExportParams == {"fileName": "products.csv", "allColumns": False,
-                                    "skipPinnedTop": True, "skipPinnedBottom": False}
+                                    "skipPinnedTop": True, "skipPinnedBottom": False,
+                                    "processCellCallback": CSV_CELL}
     assert grid.dashGridOptions["localeText"]["equals"] == "等于"
     assert grid.dashGridOptions["rowSelection"]["mode"] == "singleRow"
     assert "sl-grid-clickable" in grid.className

@@ -4,6 +4,8 @@ wall's "below reorder point" alerts."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import numpy as np
@@ -92,10 +94,12 @@ def test_purchase_csv_lists_the_lines_to_order_by_supplier() -> None:
     plan = build_plan(stock, forecasts, paths, _leads(skus, 4.0), Policy(), AS_OF)
     assert purchase_suggestions(plan)["sku"].tolist() == ["LOW"]
     text = purchase_csv(plan, "zh").decode("utf-8")
-    assert text.startswith("\ufeff供应商,商品编码,商品名称")
-    line = text.splitlines()[1].split(",")
+    assert text.startswith('\ufeff"供应商","商品编码","商品名称"')  # text quoted, numbers not
+    header, line = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert header[:3] == ["供应商", "商品编码", "商品名称"]
     assert line[:3] == ["Acme", "LOW", "LOW name"] and line[5] == "573"
     assert line[7] == "1432.5"  # 573 × 2.5
+    assert ",573,2.5,1432.5," in text.splitlines()[1]
 
 
 def test_wall_alerts_list_stock_at_or_below_the_reorder_point() -> None:
