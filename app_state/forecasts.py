@@ -213,17 +213,19 @@ def latest_run(source: str) -> ForecastRun | None:
     return found
 
 
-# The last few runs' rows per process: a finished run never changes. Unscoped (a run holds
-# every SKU-location); its only reader, service/replenishment.py, keeps to its principal's
-# scope by joining the series to that principal's stock.
-_series: LRUCache[int, tuple[pd.DataFrame, np.ndarray]] = LRUCache(maxsize=4)
+# The last few runs' rows per process: a finished run never changes. Keyed by the state
+# database as well as the run (another state database numbers its runs from 1 again).
+# Unscoped (a run holds every SKU-location); its only reader, service/replenishment.py,
+# keeps to its principal's scope by joining the series to that principal's stock.
+_series: LRUCache[tuple[str, int], tuple[pd.DataFrame, np.ndarray]] = LRUCache(maxsize=4)
 _series_lock = threading.Lock()
 
 
 def load_series(run_id: int) -> tuple[pd.DataFrame, np.ndarray]:
     """(one row per SKU-location with SERIES_COLUMNS, paths as pairs × horizon)."""
+    key = (str(state_engine().url), run_id)
     with _series_lock:
-        found = _series.get(run_id)
+        found = _series.get(key)
     if found is not None:
         return found
     columns = [forecast_series.c[c] for c in SERIES_COLUMNS]
@@ -236,5 +238,5 @@ def load_series(run_id: int) -> tuple[pd.DataFrame, np.ndarray]:
     paths = (np.stack([np.frombuffer(r[-1], dtype=np.float32) for r in rows]).astype(float)
              if rows else np.zeros((0, 0)))
     with _series_lock:
-        _series[run_id] = (frame, paths)
+        _series[key] = (frame, paths)
     return frame, paths

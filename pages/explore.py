@@ -13,8 +13,8 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 import service
 from auth.audit import EXPORT, audit
+from auth.permissions import EDIT_BOARDS, VIEW, needs
 from auth.permissions import EXPORT as MAY_EXPORT
-from auth.permissions import needs
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
 from components.boards.explore_controls import (
@@ -108,6 +108,7 @@ register_filter_sync(P)
     State(cid("extra-dim"), "value"), State(state_id(P), "data"), State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(VIEW)
 def change_view(metrics, dim1, dim2, grain, chart, sort, desc, top, title, _chips,
                 extra_values, extra_dim, state, lang):
     """Every control writes the view into the page state (and so the URL)."""
@@ -133,6 +134,7 @@ def change_view(metrics, dim1, dim2, grain, chart, sort, desc, top, title, _chip
     Input(cid("extra-dim"), "value"),
     State(state_id(P), "data"),
 )
+@needs(VIEW)
 def extra_filter_choices(dim, state):
     """Values of the chosen dimension (from the source's dimension tables or the query)."""
     source = state["source"]
@@ -156,6 +158,7 @@ def dimension_choices(dim: str, source: str) -> list[str]:
 
 @callback(Output(cid("extra-chips"), "children"), Input(state_id(P), "data"),
           State(f"{P}-lang", "data"))
+@needs(VIEW)
 def show_chips(state, lang):
     return [html.Span([f"{DIMENSIONS[d].label(lang)}: {', '.join(v)} ",
                        html.Button("✕", id={"type": f"{P}-chip", "dim": d}, n_clicks=0,
@@ -171,6 +174,7 @@ def show_chips(state, lang):
     Input(state_id(P), "data"),
     State(f"{P}-lang", "data"),
 )
+@needs(VIEW)
 @shows_failure(lambda error, state, lang: (error_alert(error, lang), _title(state, lang), "",
                                            _subtitle(state, lang)))
 def show_result(state, lang):
@@ -238,6 +242,7 @@ clientside_callback(
     State(f"{P}-save-name", "value"), State(state_id(P), "data"), State(f"{P}-lang", "data"),
     prevent_initial_call=True,
 )
+@needs(EDIT_BOARDS)
 def save_view(_open, _cancel, _confirm, name, state, lang):
     """Save the current view under a name (the name must be new)."""
     from app_state.records import InvalidName
