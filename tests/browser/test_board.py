@@ -13,7 +13,7 @@ from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from metrics.runner import run_query
 from sqlalchemy import update
 
 from app import create_app
@@ -23,6 +22,7 @@ from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from tests.browser.test_board import choose_option, settle
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

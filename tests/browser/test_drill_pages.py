@@ -16,9 +16,9 @@ from app import create_app
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.browser.test_board import settle
 from tests.browser.test_metric_grid_browser import assert_same_rows, wait_for_file
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 GRID = json.dumps({"name": "prod", "type": "metric-grid"}, separators=(",", ":"))

@@ -13,8 +13,8 @@ from app import create_app
 from components.filters.filter_state import BoardFilters
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.browser.test_board import settle
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from metrics.runner import run_query
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -19,6 +18,7 @@ from components.grids.metric_grid import row_count_text
 from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

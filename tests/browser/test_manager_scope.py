@@ -15,11 +15,11 @@ from app import create_app
 from components.filters.filter_state import BoardFilters
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.browser.test_board import settle
 from tests.browser.test_login import sign_in
 from tests.browser.test_metric_grid_browser import wait_for_file
 from tests.integration.auth_support import make_user
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

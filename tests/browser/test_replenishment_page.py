@@ -15,11 +15,11 @@ from app_state.forecasts import latest_run, load_series
 from data_connectors.source import open_duckdb
 from forecast.job import refresh_source
 from forecast.plan import build_plan, sku_lead_times
-from metrics.lead_times import lead_time_query, run_lead_times
+from metrics.lead_times import lead_time_query
 from metrics.query import MetricQuery
 from metrics.replenishment import Policy
-from metrics.runner import run_query
 from tests.browser.test_board_tiles import eventually
+from tests.service_support import run_lead_times, run_query
 
 pytestmark = pytest.mark.browser
 

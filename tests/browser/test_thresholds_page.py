@@ -16,9 +16,9 @@ from components.filters.filter_state import BoardFilters
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from metrics.registry import Thresholds
-from metrics.runner import run_query
 from metrics.thresholds import NO_OVERRIDES, status
 from tests.browser.test_board import choose_option, settle
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

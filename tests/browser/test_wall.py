@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from metrics.runner import run_query
 from selenium.webdriver.common.by import By
 
 from app import create_app
@@ -24,6 +23,7 @@ from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from tests.browser.test_board import settle
 from tests.browser.test_board_tiles import eventually, expected, no_errors
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from metrics.runner import run_query
 
 from app import create_app
 from canonical.model import ENTITIES, FACTS
@@ -25,6 +24,7 @@ from tests.browser.test_wall import SHOWN, shown_tiles, stale_notice
 from tests.integration.loading import load_canonical
 from tests.integration.servers import POSTGRES, create_database, drop_database, require_reachable
 from tests.integration.tcp_proxy import TcpProxy
+from tests.service_support import run_query
 
 pytestmark = pytest.mark.browser
 DAYS_KEPT = 120  # the wall reads the last 30 days, the 30 before, and 12 weeks of trend

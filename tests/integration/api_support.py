@@ -1,7 +1,7 @@
 """Shared by the API tests: the real app (create_app) on a registry, reached through
 Flask's test client, and the registry put back in force before each test.
 
-The app answers from the process-wide registry of data_connectors.active, which any
+The app answers from the process-wide registry of service/sources.py, which any
 create_app call replaces; `use` re-installs a module's registry so tests of different
 modules (or a test that installs a down source) cannot answer from each other's data.
 """
@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from app import create_app
-from data_connectors import active
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import SourceError, open_duckdb
+from service import sources
 
 QUERY_URL = "/api/v1/query"
 
@@ -34,11 +34,11 @@ def api_client(registry: SourceRegistry) -> FlaskClient:
 def use(registry: SourceRegistry) -> None:
     """Make `registry` the one the app answers from (a no-op when it already is)."""
     try:
-        current = active.registry()
+        current = sources.registry()
     except SourceError:
         current = None
     if current is not registry:
-        active.use_registry(registry)
+        sources.use_registry(registry)
 
 
 def post_query(client: FlaskClient, body: Any, **params: str) -> TestResponse:

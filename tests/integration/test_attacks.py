@@ -21,9 +21,9 @@ from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
 from metrics.dimensions import FILTERABLE
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.integration.api_support import QUERY_URL, use
 from tests.integration.auth_support import login, make_user
+from tests.service_support import run_query
 
 INJECTIONS = [
     "East' OR '1'='1", "'; DROP TABLE sales; --", 'East") OR 1=1 --', "%' UNION SELECT "

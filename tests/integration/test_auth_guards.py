@@ -17,17 +17,18 @@ from auth import (
     MANAGER,
     WALL,
     AccessDenied,
-    current_scope,
     current_user,
     current_wall_binding,
     has_role,
+    request_principal,
     require_role,
     restricted_layout,
     role_required,
 )
 from auth.accounts import new_wall_token
-from auth.identity import NOTHING, start_session, start_wall_session
+from auth.identity import start_session, start_wall_session
 from data_connectors.registry import SourceRegistry
+from service import NOBODY, Principal
 from tests.integration.api_support import use
 from tests.integration.auth_support import make_user
 
@@ -58,7 +59,9 @@ def test_demo_mode_is_an_admin_with_all_data(app) -> None:
         user = current_user()
         assert (user.role, user.via, user.scope) == (ADMIN, "demo", None)
         assert has_role(ADMIN) and admin_layout() == "the admin page" and save(1) == 2
-        assert current_scope() is None and current_wall_binding() is None
+        assert request_principal() == Principal("demo", "demo", None)
+        assert request_principal().scope_map is None and request_principal().all_data
+        assert current_wall_binding() is None
 
 
 def test_a_manager_is_refused_admin_things_and_scoped(app) -> None:
@@ -76,18 +79,19 @@ def test_a_manager_is_refused_admin_things_and_scoped(app) -> None:
         frame = json.dumps(admin_layout(lang="zh").to_plotly_json(), default=str,
                            ensure_ascii=False)
         assert "无权访问" in frame and "经理" in frame  # "no access", role "manager"
-        assert current_scope() == {"region": ["East"]}
+        assert request_principal().scope_map == {"region": ["East"]}
+        assert request_principal() == Principal("max", "session", (("region", ("East",)),))
     with app.server.test_request_context("/"):
         as_account("ada")
         assert require_role(ADMIN).name == "ada" and save(1) == 2
-        assert admin_layout() == "the admin page" and current_scope() is None
+        assert admin_layout() == "the admin page" and request_principal().scope_map is None
 
 
 def test_nobody_signed_in_sees_nothing(app) -> None:
     make_user("ada", "admin")
     with app.server.test_request_context("/"):
         assert current_user() is None and not has_role(ADMIN, EXECUTIVE, MANAGER, WALL)
-        assert current_scope() == NOTHING
+        assert request_principal() is NOBODY and NOBODY.scope_map == {"region": []}
         with pytest.raises(AccessDenied):
             require_role(MANAGER)
 
@@ -103,7 +107,7 @@ def test_a_wall_session_carries_its_token_s_board_and_scope(app) -> None:
         binding = current_wall_binding()
         assert (binding.board_id, binding.scope, binding.label) == (
             board, {"channel": ["store"], "region": ["East"]}, "dock 1")
-        assert current_scope() == binding.scope
+        assert request_principal().scope_map == binding.scope
         assert has_role(WALL) and not has_role(ADMIN, EXECUTIVE, MANAGER)
 
 

@@ -18,9 +18,9 @@ from auth.gate import wall_callback_allowed
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.integration.api_support import QUERY_URL, use
 from tests.integration.auth_support import login, make_user, page_text, render_page
+from tests.service_support import run_query
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,11 @@ from data_connectors.open_source import open_url
 from data_connectors.source import Source
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
-from metrics.runner import run_query
 from tests.integration.loading import load_canonical
 from tests.integration.servers import ScratchDatabase
 from tests.integration.timings import record
 from tests.oracle.random_data import generate
+from tests.service_support import run_query
 
 SEED = int(os.environ.get("STOCKLENS_PARITY_SEED", "3"))  # another seed: set the variable
 START = date(2024, 12, 16)  # after the first snapshot: opening stock exists

@@ -92,14 +92,15 @@ def test_the_wall_lists_stock_below_its_reorder_point_once_forecasts_exist(
         demo_db: Path) -> None:
     from components.wall.wall_alerts import reorder_alerts, reorder_frame
     from components.wall.wall_params import Scope
-    from data_connectors import active
+    from service import ALL_DATA, sources
 
     source = open_duckdb(demo_db)
-    active.use_source(source)
+    sources.use_source(source)
     region = source.distinct_values("location", "region")[0]
-    assert reorder_frame(source.name, Scope("region", region)) is None  # no forecast yet
+    site = Scope("region", region)
+    assert reorder_frame(ALL_DATA, source.name, site) is None  # no forecast yet
     refresh_source(source)
-    frame = reorder_frame(source.name, Scope("region", region))
+    frame = reorder_frame(ALL_DATA, source.name, site)
     assert frame is not None and 0 < len(frame) <= 21
     assert ((frame["on_hand"] > 0) & (frame["on_hand"] <= frame["reorder_point"])).all()
     assert list(frame["days_to_stockout"]) == sorted(frame["days_to_stockout"])

@@ -17,7 +17,6 @@ from data_connectors.open_source import open_configured
 from data_connectors.source_check import check_source
 from metrics.query import MetricQuery
 from metrics.registry import METRICS
-from metrics.runner import run_query
 from tests.builders import d, duckdb_source
 from tests.integration.company_tables import (
     MAPPING,
@@ -27,6 +26,7 @@ from tests.integration.company_tables import (
     mapping,
 )
 from tests.integration.servers import ScratchDatabase
+from tests.service_support import run_query
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIOD = (d("2025-03-01"), d("2025-05-09"))

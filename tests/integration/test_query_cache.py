@@ -16,13 +16,14 @@ import sqlalchemy as sa
 
 from data_connectors.config import SourceConfig
 from data_connectors.open_source import open_configured
-from data_connectors.query_cache import PREFIX, CachePolicy, QueryCache, make_backend
 from data_connectors.source import Source, SourceError, open_duckdb
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from service import ALL_DATA
+from service.cache import PREFIX, CachePolicy, QueryCache, make_backend
 from tests.builders import d, write_canonical
 from tests.integration.servers import ScratchDatabase
 from tests.integration.tcp_proxy import TcpProxy
+from tests.service_support import run_query
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 QUERY = MetricQuery.create(["revenue", "turnover"], date(2026, 8, 1), date(2026, 10, 31),
@@ -30,7 +31,8 @@ QUERY = MetricQuery.create(["revenue", "turnover"], date(2026, 8, 1), date(2026,
 
 
 class CountingRunner:
-    """The real run_query, counting how often the database was asked."""
+    """The real computation (the query service's, for all data), counting how often the
+    database was asked."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -38,6 +40,15 @@ class CountingRunner:
     def __call__(self, source: Source, query: MetricQuery) -> pd.DataFrame:
         self.calls += 1
         return run_query(source, query)
+
+
+def cached(cache: QueryCache, source: Source, query: MetricQuery,
+           runner: CountingRunner | None = None) -> pd.DataFrame:
+    """`query` through `cache` as the query service asks it: keyed by the principal's
+    scope and the query, computed by `runner` (default: an uncounted one) on a miss."""
+    compute = runner or CountingRunner()
+    key_text = f"metrics|{ALL_DATA.cache_key}|{query.cache_key()}"
+    return cache.run(source, key_text, lambda: compute(source, query))
 
 
 @pytest.fixture
@@ -71,16 +82,17 @@ def redis_db() -> Iterator[str]:
 def test_two_instances_share_a_result_through_redis(redis_db: str, demo_db: Path) -> None:
     """Two caches (as in two server processes), each with its own source connection."""
     first_runner, second_runner = CountingRunner(), CountingRunner()
-    first = QueryCache(make_backend(redis_db, 300), runner=first_runner)
-    second = QueryCache(make_backend(redis_db, 300), runner=second_runner)
-    computed = first.run(open_duckdb(demo_db), QUERY)
-    shared = second.run(open_duckdb(demo_db), QUERY)
+    first = QueryCache(make_backend(redis_db, 300))
+    second = QueryCache(make_backend(redis_db, 300))
+    computed = cached(first, open_duckdb(demo_db), QUERY, first_runner)
+    shared = cached(second, open_duckdb(demo_db), QUERY, second_runner)
     assert (first_runner.calls, second_runner.calls) == (1, 0)
+    assert (first.flights.computed, second.flights.computed) == (1, 0)
     pd.testing.assert_frame_equal(shared, computed)
     stored = redis.Redis.from_url(redis_db).scan_iter(match=PREFIX + "*")
     assert any(True for _ in stored)
     other = QUERY.with_period(date(2026, 9, 1), date(2026, 9, 30))
-    second.run(open_duckdb(demo_db), other)
+    cached(second, open_duckdb(demo_db), other, second_runner)
     assert second_runner.calls == 1  # a different question is computed
 
 
@@ -104,16 +116,16 @@ def _pg_source(db: ScratchDatabase, url: str, revenue: float) -> Source:
 def test_a_new_data_version_invalidates_cached_results(postgres_db: ScratchDatabase) -> None:
     source = _pg_source(postgres_db, postgres_db.url, revenue=10.0)
     runner = CountingRunner()
-    cache = QueryCache(make_backend(None, 300), CachePolicy(version_ttl_s=0), runner=runner)
-    assert cache.run(source, QUERY).iloc[0]["revenue"] == 10.0
-    assert cache.run(source, QUERY).iloc[0]["revenue"] == 10.0
+    cache = QueryCache(make_backend(None, 300), CachePolicy(version_ttl_s=0))
+    assert cached(cache, source, QUERY, runner).iloc[0]["revenue"] == 10.0
+    assert cached(cache, source, QUERY, runner).iloc[0]["revenue"] == 10.0
     assert runner.calls == 1
     writer = sa.create_engine(postgres_db.url)
     with writer.begin() as con:  # what an import does: new rows and a new version
         con.exec_driver_sql("UPDATE sales SET revenue = 25")
         con.exec_driver_sql("UPDATE stocklens_meta SET value = 'v2'")
     writer.dispose()
-    assert cache.run(source, QUERY).iloc[0]["revenue"] == 25.0
+    assert cached(cache, source, QUERY, runner).iloc[0]["revenue"] == 25.0
     assert runner.calls == 2
     source.dispose()
 
@@ -126,13 +138,13 @@ def test_an_outage_serves_the_last_good_values_and_recovers(
                         revenue=42.0)
     cache = QueryCache(make_backend(None, 1), CachePolicy(ttl_s=1, version_ttl_s=0,
                                                           max_backoff_s=1))
-    fresh = cache.run(source, QUERY)
+    fresh = cached(cache, source, QUERY)
     assert "stale_since" not in fresh.attrs and cache.status("erp").ok
     time.sleep(1.1)  # the fresh result expires: the next answer needs the database
 
     proxy.stop()
     for _ in range(5):
-        stale = cache.run(source, QUERY)
+        stale = cached(cache, source, QUERY)
         assert stale.iloc[0]["revenue"] == 42.0
         assert stale.attrs["stale_since"] is not None
     status = cache.status("erp")
@@ -141,11 +153,11 @@ def test_an_outage_serves_the_last_good_values_and_recovers(
     assert len(failing) == 1  # one line per incident, not per request
     other = QUERY.with_period(date(2026, 9, 1), date(2026, 9, 30))
     with pytest.raises(SourceError):
-        cache.run(source, other)  # never read before: nothing to fall back on
+        cached(cache, source, other)  # never read before: nothing to fall back on
 
     proxy.start()
     time.sleep(1.1)  # past the back-off
-    back = cache.run(source, QUERY)
+    back = cached(cache, source, QUERY)
     assert "stale_since" not in back.attrs and cache.status("erp").ok
     assert any("answering again" in m for m in source_log)
     source.dispose()
@@ -155,9 +167,9 @@ def test_an_outage_serves_the_last_good_values_and_recovers(
 def test_a_cache_that_is_down_degrades_to_no_cache(demo_db: Path,
                                                   source_log: list[str]) -> None:
     runner = CountingRunner()
-    cache = QueryCache(make_backend("redis://127.0.0.1:1/0", 300), runner=runner)
+    cache = QueryCache(make_backend("redis://127.0.0.1:1/0", 300))
     source = open_duckdb(demo_db)
-    first, second = cache.run(source, QUERY), cache.run(source, QUERY)
+    first, second = cached(cache, source, QUERY, runner), cached(cache, source, QUERY, runner)
     pd.testing.assert_frame_equal(first, second)
     assert runner.calls == 2
     assert len([m for m in source_log if "cache unavailable" in m]) == 1

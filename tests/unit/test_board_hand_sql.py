@@ -18,7 +18,7 @@ import pytest
 from data_connectors.source import open_duckdb
 from metrics.periods import months_back, previous_period
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from tests.service_support import run_query
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from board_sql import CARD_METRICS, BoardAsk, board_statements

@@ -31,7 +31,7 @@ from components.kit.stat_card import stat_card
 from data_connectors.source import open_duckdb
 from i18n import t
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from tests.service_support import run_query
 
 
 def _skus(rows: list[tuple[str, str, float]]) -> pd.DataFrame:

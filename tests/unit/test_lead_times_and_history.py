@@ -13,8 +13,9 @@ import pytest
 
 from data_connectors.source import open_duckdb
 from forecast.history import read_history
-from metrics.lead_times import lead_time_query, run_lead_times
-from metrics.scope import set_scope_provider
+from metrics.lead_times import lead_time_query
+from service import Principal
+from tests.service_support import run_lead_times
 
 RECEIPTS = [  # date, sku, location, qty, cost, supplier, order_date → lead time
     ("2026-01-05", "S1", "L1", 10, 100.0, "A", "2026-01-01"),  # 4
@@ -92,11 +93,11 @@ def test_lead_times_follow_filters_scope_and_sku_grouping(small_db: Path) -> Non
             date(2026, 1, 1), date(2026, 2, 28), where={"region": ["East"]})), "supplier")
         per_sku = run_lead_times(source, lead_time_query(
             date(2026, 1, 1), date(2026, 2, 28), ("supplier", "sku")))
-        set_scope_provider(lambda: {"region": ["West"]})
+        west_manager = Principal.scoped("wes", "user", {"region": ["West"]})
         west = _by(run_lead_times(source, lead_time_query(date(2026, 1, 1),
-                                                          date(2026, 2, 28))), "supplier")
+                                                          date(2026, 2, 28)),
+                                  principal=west_manager), "supplier")
     finally:
-        set_scope_provider(None)
         source.dispose()
     # East only: A's receipts 4, 6, 8 → mean 6, σ 2, all within 6 + 2
     assert (east["A"]["receipts"], east["A"]["lead_time_mean"]) == (3, 6.0)

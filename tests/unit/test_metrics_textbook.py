@@ -8,8 +8,8 @@ import pytest
 
 from metrics.errors import QueryError
 from metrics.query import MetricQuery
-from metrics.runner import run_query, scalar
 from tests.builders import EMBEDDED_BUILDERS, d
+from tests.service_support import run_query, scalar
 
 SKU = [{"sku_id": "A", "category": "X", "unit_cost": 10.0},
        {"sku_id": "B", "category": "Y", "unit_cost": 5.0}]

@@ -8,8 +8,8 @@ import pytest
 
 from metrics.errors import QueryError
 from metrics.query import MetricQuery
-from metrics.runner import run_query
 from tests.builders import EMBEDDED_BUILDERS, d
+from tests.service_support import run_query
 
 SKU = [{"sku_id": s, "category": c, "unit_cost": 1.0}
        for s, c in (("A", "X"), ("B", "X"), ("C", "Y"), ("D", "Y"))]

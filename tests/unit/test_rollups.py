@@ -20,7 +20,7 @@ from data_connectors.rollups import ROLLUPS_ENV
 from data_connectors.source import open_duckdb
 from metrics.compiler import compile_query
 from metrics.query import MetricQuery
-from metrics.runner import run_query
+from tests.service_support import run_query
 from tests.unit.import_helpers import good_folder
 
 SUMS = ["revenue", "cogs", "units_sold", "gross_margin", "avg_inventory_value",

@@ -23,7 +23,7 @@ from components.wall.wall_alerts import (
 )
 from components.wall.wall_params import Scope
 from data_connectors.source import Source, open_duckdb
-from metrics.runner import run_query
+from tests.service_support import run_query
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

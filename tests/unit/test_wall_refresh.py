@@ -18,6 +18,7 @@ from components.wall.wall_refresh import (
     outage,
 )
 from components.wall.wall_theme import font_size
+from service import ALL_DATA
 
 
 def test_unchanged_outputs_are_no_update_and_the_memo_follows() -> None:
@@ -79,19 +80,21 @@ def test_a_part_is_rendered_once_per_inputs_and_frame_values() -> None:
 
     frame = pd.DataFrame({"sku": ["A", "B"], "units": [3.0, 4.0]})
     part = f"test-part-{datetime.now(UTC).timestamp()}"  # no entry left by another test
-    first, prints = rendered(part, ["en", 23], [frame], build("one"))
-    again, prints2 = rendered(part, ["en", 23], [frame.copy()], build("two"))
+    first, prints = rendered(part, ["en", 23], [frame], build("one"), principal=ALL_DATA)
+    again, prints2 = rendered(part, ["en", 23], [frame.copy()], build("two"),
+                              principal=ALL_DATA)
     assert builds == ["one"] and again is first and prints2 == prints
     assert prints == {"a": fingerprint(html.Div("one"))}
     stale = frame.copy()
     stale.attrs["stale_since"] = datetime(2026, 1, 1, tzinfo=UTC)  # same numbers
-    rendered(part, ["en", 23], [stale], build("three"))
+    rendered(part, ["en", 23], [stale], build("three"), principal=ALL_DATA)
     assert builds == ["one"]
     changed = frame.assign(units=[3.0, 5.0])
-    rendered(part, ["en", 23], [changed], build("four"))
-    rendered(part, ["zh", 23], [frame], build("five"))
-    rendered(part, ["en", 23], [frame.rename(columns={"units": "qty"})], build("six"))
+    rendered(part, ["en", 23], [changed], build("four"), principal=ALL_DATA)
+    rendered(part, ["zh", 23], [frame], build("five"), principal=ALL_DATA)
+    rendered(part, ["en", 23], [frame.rename(columns={"units": "qty"})], build("six"),
+             principal=ALL_DATA)
     assert builds == ["one", "four", "five", "six"]
-    values, _ = only_changed(*rendered(part, ["en", 23], [frame], build("x"))[:1], None,
-                             prints)
+    values, _ = only_changed(*rendered(part, ["en", 23], [frame], build("x"),
+                                       principal=ALL_DATA)[:1], None, prints)
     assert values == [first["a"]]
