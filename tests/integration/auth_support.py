@@ -4,6 +4,7 @@ bodies Dash's front end sends."""
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -73,3 +74,41 @@ def page_text(response: TestResponse) -> str:
 
     walk(response.get_json())
     return "\n".join(texts)
+
+
+def _concrete(dep_id: str) -> tuple[Any, bool]:
+    """A concrete id for a declared one (pattern-matching wildcards get a value), and
+    whether the dependency is an ALL/ALLSMALLER list."""
+    if not dep_id.startswith("{"):
+        return dep_id, False
+    declared = json.loads(dep_id)
+    many = any(v in (["ALL"], ["ALLSMALLER"]) for v in declared.values())
+    return {k: ("x" if isinstance(v, list) else v) for k, v in declared.items()}, many
+
+
+def _item(dep: dict[str, Any], values: dict[str, Any], with_value: bool = True) -> Any:
+    ident, many = _concrete(str(dep["id"]))
+    item = {"id": ident, "property": dep["property"]}
+    if with_value:
+        item["value"] = values.get(f"{dep['id']}.{dep['property']}")
+    return [item] if many else item
+
+
+def body(dep: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """The body Dash's front end would post for a callback — `dep` is an entry of
+    /_dash-dependencies or of the app's callback map with its "output" — with `values`
+    by "id.prop" and every other value None (the gate decides before values are read)."""
+    output = dep["output"]
+    outs = [o.rsplit(".", 1) for o in (output[2:-2].split("...") if output.startswith("..")
+                                       else [output])]
+    outputs = [_item({"id": i, "property": p}, {}, with_value=False) for i, p in outs]
+    changed = [k for k in values if values[k] is not None]
+    return {"output": output, "outputs": outputs if output.startswith("..") else outputs[0],
+            "inputs": [_item(i, values) for i in dep["inputs"]],
+            "state": [_item(s, values) for s in dep.get("state", [])],
+            "changedPropIds": changed[:1]}
+
+
+def body_for(output: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """`body` for an entry of the app's callback map."""
+    return body({**entry, "output": output})

@@ -191,7 +191,9 @@ def test_a_huge_but_valid_range_is_answered_within_scope(mei: FlaskClient,
     assert {r["region"] for r in response.get_json()["rows"]} == {facts["regions"][0]}
 
 
-def test_admin_only_callbacks_do_nothing_for_a_manager(mei: FlaskClient) -> None:
+def test_admin_only_callbacks_are_refused_to_a_manager(mei: FlaskClient) -> None:
+    from app_state.audit_log import last_entries
+
     body = {"output": "..sources-cards.children...sources-checked.children..",
             "outputs": [{"id": "sources-cards", "property": "children"},
                         {"id": "sources-checked", "property": "children"}],
@@ -199,7 +201,11 @@ def test_admin_only_callbacks_do_nothing_for_a_manager(mei: FlaskClient) -> None
             "changedPropIds": ["sources-recheck.n_clicks"],
             "state": [{"id": "sources-lang", "property": "data", "value": "en"}]}
     response = mei.post("/_dash-update-component", json=body)
-    assert response.status_code == 204  # PreventUpdate: no source URLs, no row counts
+    assert response.status_code == 403  # refused before it runs: no source URLs, no counts
+    assert "sources permission" in response.get_json()["error"]
+    refused = last_entries(1)[0]
+    assert refused.event == "refused" and refused.user == "mei"
+    assert refused.detail.startswith("sources: pages.settings")
 
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),

@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from app_state.audit_log import last_entries
 from app_state.boards import create_board
 from auth import accounts
-from auth.gate import wall_callback_allowed
+from auth.callback_request import Refused, check_call, wall_may_run
 from data_connectors.registry import SourceRegistry
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from tests.integration.api_support import QUERY_URL, use
-from tests.integration.auth_support import login, make_user, page_text, render_page
+from tests.integration.auth_support import body_for, login, make_user, page_text, render_page
 from tests.service_support import run_query
 
 
@@ -150,9 +150,12 @@ def test_a_wall_token_opens_the_wall_and_nothing_else(app, client: FlaskClient,
     assert client.post(QUERY_URL, json={"metrics": ["revenue"], **period}).status_code == 403
     assert client.get("/api/v1/metrics").status_code == 403
     assert client.get("/_dash-layout").status_code == 200
-    entry = last_entries(1)[0]
-    assert entry.event == "wall_opened" and entry.user == "dock 1"
+    entries = last_entries(10)
+    entry = next(e for e in entries if e.event == "wall_opened")
+    assert entry.user == "dock 1"
     assert made.secret not in entry.detail
+    refused = [e for e in entries if e.event == "refused"]
+    assert len(refused) == 2 and all(e.user == "dock 1" for e in refused)  # the two routes
 
 
 def test_a_wall_session_may_run_only_the_wall_s_callbacks(app) -> None:
@@ -169,9 +172,15 @@ def test_a_wall_session_may_run_only_the_wall_s_callbacks(app) -> None:
               and not getattr(v["callback"], "__module__", "").startswith(("pages.wall",
                                                                           "dash."))]
     assert wall and others
-    assert all(wall_callback_allowed({"output": k, "outputs": []}, callbacks) for k in wall)
-    assert not any(wall_callback_allowed({"output": k, "outputs": []}, callbacks)
-                   for k in others)
+
+    def allowed(key: str) -> bool:
+        try:
+            return wall_may_run(check_call(body_for(key, callbacks[key]), callbacks))
+        except Refused:
+            return False
+
+    assert all(allowed(k) for k in wall)
+    assert not any(allowed(k) for k in others)
 
 
 def test_revoking_a_wall_token_stops_the_screen_at_once(client: FlaskClient) -> None:
