@@ -30,8 +30,6 @@ USER_ADDED = "user_added"
 USER_REMOVED = "user_removed"
 USER_CHANGED = "user_changed"
 REFUSED = "refused"  # an action the role may not take (auth/gate.py)
-EVENTS = (LOGIN, LOGIN_FAILED, LOGOUT, EXPORT, WALL_OPENED, TOKEN_CREATED, TOKEN_REVOKED,
-          USER_ADDED, USER_REMOVED, USER_CHANGED)
 
 
 def cli_actor() -> str:

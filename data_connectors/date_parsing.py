@@ -5,26 +5,28 @@ may have a list of formats, tried in order per cell. Every format is applied to 
 column with vectorised string operations (no Python loop per row), and every result is checked
 against the calendar (leap years included), so 31-02-2016 is an error, never March 2nd.
 Parsed dates are ISO strings that the database casts to DATE, so the full year range 0001-9999
-is accepted rather than the narrower range of pandas timestamps.
+is accepted rather than the narrower range of pandas timestamps. What each format accepts is
+defined in date_formats.py, which the database side (sql_dates.py) follows too.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-ISO = "ISO"
-EXCEL = "EXCEL"
+from data_connectors.date_formats import (
+    EXCEL,
+    FAKE_LEAP_DAY,
+    FIRST_SERIAL_DAY,
+    ISO,
+    LAST_SERIAL,
+    shape_regex,
+)
+
 NOT_A_DATE = "not a date (YYYY-MM-DD)"
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-_TOKENS = {"YYYY": "(?P<y>[0-9]{4})", "MM": "(?P<m>[0-9]{2})", "M": "(?P<m>[0-9]{1,2})",
-           "DD": "(?P<d>[0-9]{2})", "D": "(?P<d>[0-9]{1,2})"}  # fmt: skip
-_TOKEN = re.compile("YYYY|MM|DD|M|D")
-_SERIAL = r"[0-9]+(?:\.[0-9]*)?"
-_LAST_SERIAL = 2958465  # 9999-12-31 in Excel's 1900 date system
 
 
 @dataclass(frozen=True)
@@ -33,17 +35,6 @@ class ParsedDates:
 
     values: pd.Series
     bad: pd.Series
-
-
-def format_regex(fmt: str) -> str:
-    """The regular expression for a pattern such as DD-MM-YYYY or M/D/YYYY (named groups)."""
-    if fmt == ISO:
-        fmt = "YYYY-MM-DD"
-    parts, end = [], 0
-    for token in _TOKEN.finditer(fmt):
-        parts += [re.escape(fmt[end : token.start()]), _TOKENS[token.group()]]
-        end = token.end()
-    return "".join([*parts, re.escape(fmt[end:])])
 
 
 def not_a_date_reason(formats: tuple[str, ...]) -> str:
@@ -82,7 +73,7 @@ def parse_dates(
 
 def _parse_pattern(cells: pd.Series, fmt: str) -> pd.Series:
     """ISO strings for cells that match `fmt` and name a real day; None elsewhere."""
-    parts = cells.str.extract(f"^{format_regex(fmt)}$")
+    parts = cells.str.extract("^" + shape_regex(fmt, named=True) + r"\Z")
     shaped = parts.notna().all(axis=1).to_numpy()
     year = _ints(parts["y"], shaped)
     month = _ints(parts["m"], shaped)
@@ -99,15 +90,16 @@ def _parse_pattern(cells: pd.Series, fmt: str) -> pd.Series:
 def _parse_serials(cells: pd.Series) -> pd.Series:
     """Excel serial day numbers (1900 system; a fraction is a time of day and is dropped).
 
-    Excel counts a 29 February 1900 that never was, so serials from 61 on are days since
-    1899-12-30, those below 60 days since 1899-12-31, and 60 itself is no date.
+    The whole part is read from the text, not through a float (45000.99999999999999999 is
+    still day 45000). Excel counts a 29 February 1900 that never was, so serial 60 is no
+    date and serials from 61 on are one day less than their count from 1899-12-31.
     """
-    shaped = cells.str.fullmatch(_SERIAL).fillna(False).astype(bool).to_numpy()
-    numbers = pd.to_numeric(cells.where(shaped, "0"), errors="coerce").fillna(0).to_numpy()
-    serial = np.floor(numbers).astype(np.int64)
-    valid = shaped & (serial >= 1) & (serial <= _LAST_SERIAL) & (serial != 60)
-    base = np.where(serial > 60, np.datetime64("1899-12-30"), np.datetime64("1899-12-31"))
-    days = base + np.where(valid, serial, 0).astype("timedelta64[D]")
+    shaped = cells.str.fullmatch(shape_regex(EXCEL)).fillna(False).astype(bool).to_numpy()
+    whole = cells.where(shaped, "0").str.split(".", n=1).str[0]
+    serial = whole.astype("int64").to_numpy()
+    valid = shaped & (serial >= 1) & (serial <= LAST_SERIAL) & (serial != FAKE_LEAP_DAY)
+    offset = np.where(valid, serial - (serial > FAKE_LEAP_DAY), 0).astype("timedelta64[D]")
+    days = np.datetime64(FIRST_SERIAL_DAY) + offset
     iso = pd.Series(np.datetime_as_string(days, unit="D"), index=cells.index)
     return iso.astype(object).where(valid, None)
 

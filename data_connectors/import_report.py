@@ -142,9 +142,9 @@ class FileReport:
 class ImportReport:
     """The whole import: one FileReport per part plus problems that belong to no single file.
 
-    The upload page reads it directly: `accepted`, the counts, `problems()` / `rejections()`
-    as Problem objects or `problem_rows()` / `rejected_rows()` as DataFrames (file, line,
-    column, value, reason), `summary()` for one line and `render()` for the text report.
+    The upload page reads it directly: `accepted`, the counts, `problems()` as Problem
+    objects or `problem_rows()` / `rejected_rows()` as DataFrames (file, line, column,
+    value, reason), `summary()` for one line and `render()` for the text report.
     """
 
     folder: Path  # what was imported: a folder or a workbook
@@ -202,11 +202,6 @@ class ImportReport:
     def problems(self, limit: int | None = None) -> list[Problem]:
         """Problems in report order (general first, then files in import order), up to `limit`."""
         table = self.problem_rows()
-        return _problems_from(table if limit is None else table.head(limit))
-
-    def rejections(self, limit: int | None = None) -> list[Problem]:
-        """Why rows were rejected (skip_invalid_rows), in file and line order, up to `limit`."""
-        table = self.rejected_rows()
         return _problems_from(table if limit is None else table.head(limit))
 
     def summary(self) -> str:

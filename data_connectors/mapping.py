@@ -21,7 +21,6 @@ name when there is one (so a canonical-named table needs no mapping at all).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +29,8 @@ from typing import Any
 import yaml
 
 from canonical.model import ENTITIES
+from data_connectors.date_formats import SPECIAL_FORMATS, format_problem
 
-DATE_FORMAT_TOKENS = ("YYYY", "MM", "M", "DD", "D")
-SPECIAL_DATE_FORMATS = ("ISO", "EXCEL")
 PART_KEYS = {"file", "sheet", "encoding", "table", "sql", "columns", "constants", "date_format",
              "values", "skip_invalid_rows", "distinct", "thousands"}
 
@@ -43,14 +41,14 @@ class MappingError(ValueError):
 
 def check_date_format(fmt: str, where: str) -> str:
     """Accept ISO, EXCEL (serial day numbers) or a pattern of YYYY, MM/M, DD/D and
-    separators, e.g. DD-MM-YYYY, M/D/YYYY, YYYYMMDD."""
+    separators, e.g. DD-MM-YYYY, M/D/YYYY, YYYYMMDD (data_connectors/date_formats.py)."""
     fmt = str(fmt).strip()
-    if fmt.upper() in SPECIAL_DATE_FORMATS:
+    if fmt.upper() in SPECIAL_FORMATS:
         return fmt.upper()
-    rest = re.sub(r"YYYY|MM|DD|M|D", "", fmt)
-    if not all(ch in "-/. " for ch in rest) or "YYYY" not in fmt:
+    problem = format_problem(fmt)
+    if problem is not None:
         raise MappingError(f"{where}: date format {fmt!r} is not one of ISO, EXCEL or a "
-                           "pattern of YYYY, MM/M, DD/D and - / . separators")
+                           f"usable pattern: {problem}")
     return fmt
 
 

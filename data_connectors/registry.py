@@ -2,6 +2,10 @@
 
 Sources come from the config file (or one --db/--url); each is opened lazily so a source
 that is down does not stop the others, and a failed open is retried on the next request.
+
+Opening a source may take as long as a connect timeout (a server that does not answer), so
+the registry's lock only guards its dictionaries and is never held while connecting: the
+first requests for one source wait for a single open of it, requests for other sources go on.
 """
 
 from __future__ import annotations
@@ -34,6 +38,22 @@ class SourceHealth:
     data_version: str | None = None
 
 
+class _Opening:
+    """One open of a source in progress; the requests that arrive meanwhile wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.source: Source | None = None
+        self.error: BaseException | None = None
+
+    def outcome(self) -> Source:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.source is not None
+        return self.source
+
+
 class SourceRegistry:
     def __init__(self, configs: dict[str, SourceConfig], default: str,
                  cache: CacheConfig | None = None) -> None:
@@ -43,7 +63,8 @@ class SourceRegistry:
         self.default = default
         self.cache = cache or CacheConfig.from_env()
         self._open: dict[str, Source] = {}
-        self._lock = threading.Lock()
+        self._opening: dict[str, _Opening] = {}  # opens in progress, one per source
+        self._lock = threading.Lock()  # guards the dictionaries; never held while connecting
 
     @classmethod
     def from_config(cls, config: AppConfig) -> SourceRegistry:
@@ -77,17 +98,43 @@ class SourceRegistry:
         return self.configs[name].label or name
 
     def get(self, name: str | None = None) -> Source:
+        """The open source `name` (the default when None), opened on first use.
+
+        Concurrent first requests for one source share a single open (and its error);
+        the lock is released while connecting, so other sources are never held up."""
         name = name or self.default
         if name not in self.configs:
             raise SourceError(f"unknown source {name!r}; configured: {', '.join(self.configs)}")
         with self._lock:
-            if name not in self._open:
-                self._open[name] = open_configured(self.configs[name])
-            return self._open[name]
+            if name in self._open:
+                return self._open[name]
+            waiting = self._opening.get(name)
+            if waiting is None:
+                opening = self._opening[name] = _Opening()
+            config = self.configs[name]
+        if waiting is not None:  # another request is opening this source: share its outcome
+            return waiting.outcome()
+        try:
+            source = open_configured(config)
+            with self._lock:
+                self._open[name] = source
+            opening.source = source
+            return source
+        except BaseException as exc:  # not kept: the next request tries again
+            opening.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._opening.pop(name, None)
+            opening.done.set()
 
     def release(self, name: str) -> None:
         """Close a source's connections (before an import rewrites its file); the next
         `get` opens it again and sees the new data."""
+        with self._lock:
+            opening = self._opening.get(name)
+        if opening is not None:  # an open in progress would put the old file back
+            opening.done.wait()
         with self._lock:
             source = self._open.pop(name, None)
         if source is not None:

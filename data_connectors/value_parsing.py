@@ -84,11 +84,6 @@ def parse_numbers(cells: pd.Series, thousands: str = "") -> Parsed:
     return Parsed(values, filled & ~(shaped & finite), reasons)
 
 
-def parse_plain_numbers(cells: pd.Series) -> Parsed:
-    """Plain decimals only (no thousands separators)."""
-    return parse_numbers(cells, "")
-
-
 def date_parser(formats: tuple[str, ...] = (ISO,), typed: np.ndarray | None = None) -> ValueParser:
     """A parser for dates in `formats` (tried in order); `typed` marks workbook date cells."""
 

@@ -34,8 +34,6 @@ LEAD_BY = (("supplier",), ("supplier", "sku"), ("sku",))
 # The compiler's grouping wants a period column; lead times have one period (a literal, not
 # a parameter, which engines refuse in GROUP BY, nor a bare 0, which means "column 0").
 NO_PERIOD = sa.cast(sa.literal_column("0"), sa.Integer())
-STATS = ("receipts", "lead_time_mean", "lead_time_std", "lead_time_min", "lead_time_max",
-         "on_time_share", "received_units", "received_cost", "skus", "last_receipt")
 
 
 def lead_time_query(start: object, end: object, by: tuple[str, ...] = ("supplier",),

@@ -206,10 +206,6 @@ class MetricQuery:
         """The non-time dimensions, in the order asked for."""
         return tuple(d for d in self.by if d not in TIME_GRAINS)
 
-    @property
-    def effective_as_of(self) -> date:
-        return self.as_of or self.end
-
     def filters(self) -> dict[str, tuple[str, ...] | None]:
         """where ∩ scope per dimension; an empty tuple means "matches nothing"."""
         combined: dict[str, tuple[str, ...] | None] = dict(self.where)

@@ -24,7 +24,6 @@ TILE = "board-tile"
 BODY = "board-tile-body"
 VIEW = "board-tile-view"  # a store holding the tile's view id (None: the view was deleted)
 ACT = "board-tile-act"
-ACTIONS = ("wider", "narrower", "taller", "shorter", "up", "down", "remove")
 WIDTH_STEPS = (3, 4, 6, 8, 9, 12)  # quarter, third, half, two thirds, three quarters, full
 
 
