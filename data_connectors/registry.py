@@ -11,8 +11,6 @@ first requests for one source wait for a single open of it, requests for other s
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,22 +18,6 @@ import sqlalchemy as sa
 from data_connectors.config import AppConfig, CacheConfig, SourceConfig
 from data_connectors.open_source import open_configured
 from data_connectors.source import Source, SourceError
-
-
-@dataclass(frozen=True)
-class SourceHealth:
-    """What the settings page shows for one source."""
-
-    name: str
-    label: str
-    url: str  # password masked
-    reachable: bool
-    error: str | None = None
-    row_counts: dict[str, int] = field(default_factory=dict)
-    first_date: date | None = None
-    last_date: date | None = None
-    latest_snapshot: date | None = None
-    data_version: str | None = None
 
 
 class _Opening:
@@ -143,24 +125,6 @@ class SourceRegistry:
     def dispose(self) -> None:
         for name in list(self._open):
             self.release(name)
-
-    def health(self, name: str) -> SourceHealth:
-        cfg = self.configs[name]
-        base = {"name": name, "label": self.label(name), "url": cfg.safe_url}
-        try:
-            source = self.get(name)
-            counts = source.row_counts()
-            first, last = source.date_range()
-            latest = source.latest_snapshot()
-            version = source.data_version()
-        except (SourceError, sa.exc.DBAPIError) as exc:
-            message = str(exc) if isinstance(exc, SourceError) else \
-                str(exc.orig).strip().splitlines()[0]
-            return SourceHealth(**base, reachable=False, error=message)
-        return SourceHealth(**base, reachable=True, row_counts=counts, first_date=first,
-                            last_date=last, latest_snapshot=latest, data_version=version)
-
-
 
 
 def add_imported_databases(registry: SourceRegistry, folder: Path) -> None:
