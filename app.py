@@ -41,6 +41,7 @@ def create_app(source: Source | None = None,
     from service import sources
     from service.cache import CachePolicy, QueryCache, make_backend
     from web.dash_errors import install_callback_errors
+    from web.headers import install_security_headers
 
     if registry is not None:
         sources.use_registry(registry)
@@ -62,6 +63,7 @@ def create_app(source: Source | None = None,
     )
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
     install_callback_errors(app.server)  # a malformed callback request: 400, never 500
+    install_security_headers(app)  # CSP, nosniff, Referrer-Policy, framing (web/headers.py)
     start_forecast_job(lambda: [sources.resolve(n) for n in sources.registry().names()])
     register_api(app.server)  # the JSON API, /api/v1 (api/)
     app.layout = html.Div([dash.page_container, html.Div(id="lang-switch-sink", hidden=True)])
