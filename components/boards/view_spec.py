@@ -151,10 +151,6 @@ class ViewSpec:
         return MetricQuery.create(self.metrics, start, end, by=by, where=self.where(board),
                                   sort=sort, limit=self.top)
 
-    def period_filters(self, board: BoardFilters | None = None) -> BoardFilters:
-        """Whose period applies: the board's when it has one, else the view's own."""
-        return board if board is not None else self.filters
-
     def default_title(self, lang: str) -> str:
         metrics = ", ".join(METRICS[m].label(lang) for m in self.metrics)
         dims = [DIMENSIONS[d].label(lang) for d in (*self.dims, *([self.grain] if self.grain

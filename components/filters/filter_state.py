@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 PRESETS = ("last30", "last90", "qtd", "ytd", "custom")
 DEFAULT_PRESET = "last90"
@@ -96,10 +95,6 @@ class BoardFilters:
             if getattr(self, d):
                 params[d] = ",".join(getattr(self, d))
         return params
-
-    def to_query_string(self) -> str:
-        params = self.to_params()
-        return "?" + urlencode(params) if params else ""
 
     def to_store(self) -> dict[str, object]:
         """JSON form kept in a dcc.Store between callbacks."""

@@ -34,8 +34,6 @@ from components.grids.metric_grid import (
 from components.grids.metric_grid_callbacks import csv_export_params
 from components.kit.formatting import CURRENCY, DASH, _compact
 
-KINDS = ("text", "date", "int", "units", "number", "money", "days", "percent")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -44,7 +42,7 @@ class Column:
 
     field: str
     label: str
-    kind: str = "text"
+    kind: str = "text"  # text, date, int, units, number, money, days or percent
     status: str | None = None
     pinned: bool = False
     labels: dict[str, str] | None = None

@@ -46,10 +46,3 @@ def shows_failure(fallback: Callable[..., Any]) -> Callable[[F], F]:
         return answered  # type: ignore[return-value]
 
     return decorate
-
-
-def figure_message(error: Exception) -> dict:
-    """A chart carrying the error text (the common fallback of a figure output)."""
-    from components.kit.feedback import message_figure
-
-    return message_figure(str(error)).to_plotly_json()

@@ -1,9 +1,9 @@
-"""Who is signed in, in the navbar (name and role, and a Log out button), and the demo
-mode banner every page shows while no account exists.
+"""Who is signed in, in the navbar (name and role, Log out and Sign out everywhere), and
+the demo mode banner every page shows while no account exists.
 
-Log out is a real HTML form POSTing to /logout with the session's CSRF token (a link
-would let any site log people out with an <img>); the browser submits it itself, no
-callback involved.
+Log out and Sign out everywhere are real HTML forms POSTing to /logout and
+/logout-everywhere with the session's CSRF token (a link would let any site log people
+out with an <img>); the browser submits them itself, no callback involved.
 """
 
 from __future__ import annotations
@@ -22,16 +22,24 @@ def user_menu(lang: str) -> html.Div | None:
     from flask import session
 
     role = t(f"role.{user.role}", lang)
+    csrf = session.get(CSRF, "")
+
+    def form(action: str, button: html.Button) -> html.Form:
+        return html.Form([dcc.Input(type="hidden", name="csrf_token", value=csrf), button],
+                         method="POST", action=action, className="logout-form")
+
     return html.Div([
         html.Span([html.Span(user.name, className="user-name"),
                    html.Span(role, className="user-role")],
                   className="nav-info user-badge", id="nav-user",
                   title=t("auth.signed_in_as", lang, name=user.name, role=role)),
-        html.Form([
-            dcc.Input(type="hidden", name="csrf_token", value=session.get(CSRF, "")),
-            html.Button(t("auth.log_out", lang), type="submit", id="logout-button",
-                        className="btn btn-sm btn-outline-light"),
-        ], method="POST", action="/logout", className="logout-form"),
+        form("/logout", html.Button(t("auth.log_out", lang), type="submit",
+                                    id="logout-button",
+                                    className="btn btn-sm btn-outline-light")),
+        form("/logout-everywhere", html.Button(
+            t("auth.log_out_everywhere", lang), type="submit", id="logout-everywhere-button",
+            title=t("auth.log_out_everywhere_title", lang),
+            className="btn btn-sm btn-link link-light text-decoration-none opacity-75 px-1")),
     ], className="d-flex align-items-center gap-2 user-menu")
 
 
