@@ -5,13 +5,21 @@ Each area of state (thresholds, later saved views, boards, users) declares its t
 share the file (gunicorn workers), so WAL mode lets readers go on while one writes, and
 `bump_version`/`read_version` give every area a change counter: a reader compares one
 integer instead of reloading its rows on every request.
+
+The file holds password hashes and the key that signs session cookies, so StockLens
+creates it (and its lock file) readable by its owner only, mode 0600, whatever the umask;
+SQLite gives the -wal and -shm files it makes next to it the database file's mode.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
@@ -33,6 +41,9 @@ from data_connectors import paths
 STATE_DB_ENV = "STOCKLENS_STATE_DB"
 STATE_FILE_NAME = "stocklens-state.sqlite"
 BUSY_TIMEOUT_S = 10.0  # a writer in another process holds the lock for milliseconds
+PRIVATE = 0o600  # owner read/write: the file holds password hashes and the signing key
+
+log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -61,8 +72,35 @@ def _on_connect(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def open_private(path: str | Path, flags: int = os.O_WRONLY) -> int:
+    """Open `path` (created if missing) as a file descriptor; a file created here gets mode
+    0600 exactly (os.open's mode alone would still be narrowed by the umask, and a
+    process-wide os.umask change would race other threads)."""
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, PRIVATE)
+    except FileExistsError:
+        return os.open(path, flags)
+    os.fchmod(fd, PRIVATE)
+    return fd
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file empty with mode 0600 before SQLite opens it (SQLite takes
+    an empty file for a new database). An existing file is left as it is, with a warning
+    when others may read it."""
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("the app-state database %s is readable by other users (mode %o): "
+                        "it holds password hashes and the session key; chmod 600 it",
+                        path, mode)
+        return
+    os.close(open_private(path))
+
+
 def _open(path: Path) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _create_private(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     return engine
@@ -98,7 +136,7 @@ def ensure_schema(engine: Engine) -> None:
     if not database or database == ":memory:":
         metadata.create_all(engine, checkfirst=True)
         return
-    with open(f"{database}.lock", "a") as handle:
+    with os.fdopen(open_private(f"{database}.lock", os.O_WRONLY | os.O_APPEND), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             metadata.create_all(engine, checkfirst=True)
@@ -118,3 +156,20 @@ def read_version(conn: Connection, area: str) -> int:
     """The change counter of `area` (0 before its first change)."""
     found = conn.execute(select(versions.c.version).where(versions.c.area == area)).scalar()
     return int(found or 0)
+
+
+@contextmanager
+def immediate(engine: Engine) -> Iterator[Connection]:
+    """A transaction that takes the database's write lock when it begins (SQLite's BEGIN
+    IMMEDIATE), so what it reads cannot change before it writes: a check and the write
+    that depends on it are one step for every thread and process on the file. Others wait
+    for the lock (up to BUSY_TIMEOUT_S). SQLAlchemy's own begin() is deferred: two
+    transactions could both read, then both write."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()

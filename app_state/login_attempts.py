@@ -6,6 +6,13 @@ A row is one failure: the name tried (lower-cased, so "Admin" and "admin" count
 together), the client's address and when. Rows older than the window are deleted as new
 ones arrive, so the table stays the size of the recent failures. Each function takes an
 optional engine so tests can act as two workers on one file.
+
+`claim` is what a login uses: the check against the limits and the record of the attempt
+are one transaction holding the database's write lock (app_state/db.py: immediate), so
+parallel attempts — threads of one server, workers, servers sharing the file — are
+counted one after the other, and no more than the limit ever get to check a password.
+An attempt is recorded before its password is checked, as a failure until the login
+succeeds and clears it.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from sqlalchemy import (
     select,
 )
 
-from app_state.db import metadata, state_engine
+from app_state.db import immediate, metadata, state_engine
 
 login_attempts = Table(
     "login_attempts", metadata,
@@ -52,6 +59,31 @@ def record_failure(name: str, ip: str, window_s: float, engine: Engine | None = 
         conn.execute(delete(login_attempts).where(login_attempts.c.at < moment - window_s))
         conn.execute(insert(login_attempts).values(name_key=name_key(name), ip=ip or "?",
                                                    at=moment))
+
+
+def claim(name: str, ip: str, window_s: float, per_name: int, per_ip: int,
+          engine: Engine | None = None, at: float | None = None) -> float | None:
+    """One atomic step: unless this name from this address has `per_name` failures within
+    the window, or the address `per_ip` whatever the names, record this attempt (as a
+    failure) and answer None. Else record nothing and answer the seconds until the oldest
+    failure that holds the door shut leaves the window. The time is read once the lock is
+    held, so it is never earlier than an attempt recorded by whoever held it before."""
+    key, address = name_key(name), ip or "?"
+    with immediate(engine or state_engine()) as conn:
+        moment = time.time() if at is None else at
+        since = moment - window_s
+        counted = select(func.count(), func.min(login_attempts.c.at)).where(
+            login_attempts.c.ip == address, login_attempts.c.at >= since)
+        conn.execute(delete(login_attempts).where(login_attempts.c.at < since))
+        by_name = conn.execute(counted.where(login_attempts.c.name_key == key)).one()
+        by_ip = conn.execute(counted).one()
+        blocking = [oldest for (count, oldest), limit in ((by_name, per_name),
+                                                          (by_ip, per_ip))
+                    if count >= limit and oldest is not None]
+        if blocking:
+            return max(blocking) + window_s - moment
+        conn.execute(insert(login_attempts).values(name_key=key, ip=address, at=moment))
+    return None
 
 
 def failures(name: str | None, ip: str, window_s: float, engine: Engine | None = None,

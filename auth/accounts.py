@@ -12,6 +12,7 @@ from app_state import users as store
 from app_state.tokens import TokenError, TokenInfo
 from app_state.users import User, UserError
 from auth.audit import (
+    LOGOUT_EVERYWHERE,
     TOKEN_CREATED,
     TOKEN_REVOKED,
     USER_ADDED,
@@ -66,6 +67,19 @@ def set_enabled(name: str, enabled: bool) -> User:
     user = store.set_disabled(name, not enabled)
     audit(USER_CHANGED, f"{user.name}: {'enabled' if enabled else 'disabled'}")
     return user
+
+
+def sign_out(name: str) -> tuple[User, int]:
+    """End every session of the account, in every browser (its API tokens stay: revoke
+    them with revoke_token); the account, and how many sessions were live."""
+    from app_state.sessions import revoke_user_sessions
+
+    user = store.get_user(name)
+    if user is None:
+        raise UserError(f"there is no user named {name.strip()!r}")
+    ended = revoke_user_sessions(user.id)
+    audit(LOGOUT_EVERYWHERE, f"{user.name}: {ended} session(s) ended")
+    return user, ended
 
 
 def new_api_token(name: str, label: str | None = None) -> NewToken:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
 LOGOUT = "logout"
+LOGOUT_EVERYWHERE = "logout_everywhere"  # every session of an account ended
 EXPORT = "export"
 WALL_OPENED = "wall_opened"
 TOKEN_CREATED = "token_created"

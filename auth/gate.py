@@ -1,9 +1,11 @@
 """The access rules every request passes before Flask, Dash or the API see it (one
 before_request hook, installed by auth/setup.py).
 
-1. Public: /login, /logout (they check their own CSRF token), static files (/assets/,
-   /_dash-component-suites/, the favicon). Nothing else is, not even Dash's layout and
-   dependency lists.
+0. (Before this hook: in demo mode, a request whose Host header is not this computer's
+   is refused — DNS rebinding; auth/hosts.py.)
+1. Public: /login, /logout, /logout-everywhere (they check their own CSRF token and who
+   is signed in), static files (/assets/, /_dash-component-suites/, the favicon).
+   Nothing else is, not even Dash's layout and dependency lists.
 2. An unsafe request (POST, …) whose Origin header names another host is refused (403):
    a cheap extra defence against cross-site requests (see auth/csrf.py).
 3. With no account and a server that may not run without login: 503 for everything.
@@ -49,7 +51,8 @@ from auth.tokens import check_api_token, check_wall_token
 from i18n import resolve_language, t
 from web.json_errors import API_PREFIX, error_response
 
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/favicon.ico", "/_favicon.ico"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/logout-everywhere", "/favicon.ico",
+                          "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_CALLBACK = "/_dash-update-component"
 DASH_DATA = frozenset({"/_dash-layout", "/_dash-dependencies", DASH_CALLBACK})

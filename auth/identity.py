@@ -1,12 +1,18 @@
 """Who is asking: the signed-in account, a wall screen's token, an API token — or, in
 demo mode, nobody in particular, who may see everything.
 
-Sessions are Flask's signed cookie (auth/setup.py configures it): an account's session
-holds its id, the account's `version` when it signed in, when it did and for how long;
+Sessions are Flask's signed cookie (auth/setup.py configures it). An account's session
+holds only a random session id, whose row in the state database (app_state/sessions.py)
+says whose it is, until when, with which account `version`, and whether it was revoked;
 a wall session holds its token's id. Both are checked against the database on every
-request (one small read, cached for the request in flask.g), so disabling an account,
-changing its role, scope or password, or revoking a wall token, takes effect on the next
-request in every server process — nothing about rights is trusted from the cookie.
+request (small reads, cached for the request in flask.g), so logging out, signing out
+everywhere, disabling an account, changing its role, scope or password, or revoking a
+wall token, takes effect on the next request in every server process — and a cookie
+saved before is worth nothing afterwards: nothing about rights is trusted from it.
+
+Why not Flask-Login: it keeps the user id in the cookie and has no server-side end of a
+session; revocation would still need this table and this lookup, so it would add a
+dependency without removing any of this code.
 
 The mode (login required, demo, or locked) is decided per request as well: "login" as
 soon as one enabled account exists; without any, "demo" where the server was allowed to
@@ -17,16 +23,17 @@ a public server whose last account was removed refuses everyone instead of openi
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, g, has_request_context, session
 
+from app_state.sessions import create_session, live_session, revoke_session
 from app_state.users import any_enabled_user, get_user_by_id
 from auth.scopes import ADMIN, WALL, Scope
 
-# The session's keys.
-USER_ID, VERSION, ISSUED, TTL, WALL_TOKEN, CSRF = "uid", "ver", "iat", "ttl", "wall", "csrf"
+# The session's keys: an account's session id, a wall's token id, the CSRF token.
+SESSION_ID, WALL_TOKEN, CSRF = "sid", "wall", "csrf"
 SESSION_HOURS = 12
 REMEMBER_DAYS = 30
 ALLOW_DEMO = "STOCKLENS_ALLOW_DEMO"  # Flask config key set by auth/setup.py
@@ -77,14 +84,13 @@ def auth_mode() -> str:
 
 
 def _account_user() -> CurrentUser | None:
-    user_id = session.get(USER_ID)
-    if not isinstance(user_id, int):
+    session_id = session.get(SESSION_ID)
+    if session_id is None:
         return None
-    user = get_user_by_id(user_id)
-    issued, ttl = session.get(ISSUED, 0), session.get(TTL, 0)
-    if user is None or user.disabled or session.get(VERSION) != user.version \
-            or not isinstance(issued, int | float) or time.time() > issued + ttl:
-        session.clear()
+    live = live_session(session_id)
+    user = get_user_by_id(live.user_id) if live is not None else None
+    if live is None or user is None or user.disabled or live.user_version != user.version:
+        session.clear()  # revoked, expired or outdated: the browser drops the cookie
         return None
     return CurrentUser(user.name, user.role, user.scope or None, "session", user.id)
 
@@ -133,12 +139,13 @@ def current_wall_binding() -> WallBinding | None:
 
 
 def start_session(user_id: int, version: int, remember: bool) -> None:
-    """Sign an account in: a fresh session (no key of the one before survives, so a
-    planted cookie cannot be carried into it) with a new CSRF token."""
+    """Sign an account in: a new session row, and a fresh cookie holding its id (no key
+    of the one before survives, so a planted cookie cannot be carried into it) with a new
+    CSRF token."""
+    lifetime = timedelta(days=REMEMBER_DAYS) if remember else timedelta(hours=SESSION_HOURS)
+    session_id = create_session(user_id, version, lifetime)
     session.clear()
-    session.update({USER_ID: user_id, VERSION: version, ISSUED: int(time.time()),
-                    TTL: (REMEMBER_DAYS * 24 if remember else SESSION_HOURS) * 3600,
-                    CSRF: secrets.token_urlsafe(32)})
+    session.update({SESSION_ID: session_id, CSRF: secrets.token_urlsafe(32)})
     session.permanent = remember  # else the cookie ends with the browser
     g.pop("stocklens_user", None)
 
@@ -153,5 +160,8 @@ def start_wall_session(token_id: int) -> None:
 
 
 def end_session() -> None:
+    """Log out: this session's row is revoked (a saved copy of the cookie no longer
+    works), and the browser is told to drop the cookie."""
+    revoke_session(session.get(SESSION_ID))
     session.clear()
     g.pop("stocklens_user", None)

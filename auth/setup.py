@@ -9,7 +9,15 @@ proxy's; STOCKLENS_SECURE_COOKIES=1 forces Secure regardless. Do not set the for
 without a proxy in front: clients could then claim any address.
 
 The signing key is $STOCKLENS_SECRET_KEY, else one generated once and kept in the state
-database (app_state/server_secret.py), so every worker and every restart agree.
+database (app_state/server_secret.py), so every worker and every restart agree. Keys
+are rotated without signing anyone out through Flask's SECRET_KEY_FALLBACKS: cookies
+are signed with the current key, and those signed with an older one are still accepted
+(and re-signed with the current key as they are refreshed) — the old keys are
+$STOCKLENS_SECRET_KEY_FALLBACKS (comma-separated) when the key comes from the
+environment, else the retired stored keys (`app.py users rotate-key`).
+
+Also installed here: the Host check of demo mode (auth/hosts.py, before anything else
+runs) and the masking of wall tokens in access logs (auth/access_log.py).
 """
 
 from __future__ import annotations
@@ -22,8 +30,10 @@ from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app_state.server_secret import stored_secret
+from app_state.server_secret import retired_secrets, stored_secret
+from auth.access_log import install_token_masking
 from auth.gate import make_gate
+from auth.hosts import ALLOWED_HOSTS_KEY, allowed_hosts_from_env, check_host
 from auth.identity import ALLOW_DEMO, REMEMBER_DAYS
 from auth.views import blueprint
 
@@ -31,6 +41,7 @@ if TYPE_CHECKING:
     import dash
 
 SECRET_ENV = "STOCKLENS_SECRET_KEY"
+FALLBACKS_ENV = "STOCKLENS_SECRET_KEY_FALLBACKS"
 PROXY_ENV = "STOCKLENS_BEHIND_PROXY"
 SECURE_ENV = "STOCKLENS_SECURE_COOKIES"
 COOKIE_NAME = "stocklens_session"
@@ -50,22 +61,45 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
+def _checked(key: str, where: str) -> str:
+    if len(key) < MIN_SECRET:
+        raise ValueError(f"{where} must have at least {MIN_SECRET} characters "
+                         "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
+    return key
+
+
 def secret_key() -> str:
     """$STOCKLENS_SECRET_KEY (at least 32 characters), else the stored one."""
     given = os.environ.get(SECRET_ENV, "")
     if given:
-        if len(given) < MIN_SECRET:
-            raise ValueError(f"${SECRET_ENV} must have at least {MIN_SECRET} characters "
-                             "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
-        return given
+        return _checked(given, f"${SECRET_ENV}")
     return stored_secret()
+
+
+def secret_key_fallbacks() -> list[str]:
+    """The older keys whose cookies are still accepted: $STOCKLENS_SECRET_KEY_FALLBACKS
+    with a key from the environment, else the retired stored keys."""
+    if os.environ.get(SECRET_ENV, ""):
+        return [_checked(key.strip(), f"each key of ${FALLBACKS_ENV}")
+                for key in os.environ.get(FALLBACKS_ENV, "").split(",") if key.strip()]
+    return retired_secrets()
+
+
+def apply_signing_keys(server: Flask) -> None:
+    """The current key and its fallbacks on the Flask server (read once, at start)."""
+    key = secret_key()
+    server.secret_key = key
+    server.config["SECRET_KEY_FALLBACKS"] = [k for k in secret_key_fallbacks() if k != key]
 
 
 def install_auth(app: dash.Dash, allow_demo: bool = True) -> None:
     """Sessions, /login and /logout, the access gate and the row-level scope provider.
     `allow_demo`: whether the server may run without login while no account exists."""
     server = app.server
-    server.secret_key = secret_key()
+    install_token_masking()
+    server.before_request(check_host)  # first: a foreign Host in demo mode runs nothing
+    server.config[ALLOWED_HOSTS_KEY] = allowed_hosts_from_env()
+    apply_signing_keys(server)
     server.session_interface = _SessionInterface()
     server.config.update(
         SESSION_COOKIE_NAME=COOKIE_NAME,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ from auth.accounts import (
     change_scope,
     remove_account,
     set_enabled,
+    sign_out,
 )
 from auth.scopes import (
     SCOPE_DIMENSIONS,
@@ -105,6 +107,26 @@ def _disable(args: argparse.Namespace) -> None:
     print(f"{user.name} is disabled; their open sessions end")
 
 
+def _sign_out(args: argparse.Namespace) -> None:
+    user, ended = sign_out(args.name)
+    print(f"{user.name} is signed out everywhere ({ended} session(s) ended); their API "
+          "tokens still work (users revoke-token)")
+
+
+def _rotate_key(args: argparse.Namespace) -> None:
+    from app_state.server_secret import rotate_secret
+    from auth.setup import SECRET_ENV
+
+    kept = rotate_secret(keep_old=not args.forget_old)
+    print("a new session signing key is stored; restart the server to use it. "
+          + (f"Cookies signed with the old one keep working for {kept} more day(s)."
+             if kept else "Cookies signed with the old one stop working at the restart: "
+                          "everyone signs in again."))
+    if os.environ.get(SECRET_ENV):
+        print(f"note: ${SECRET_ENV} is set, and takes precedence over the stored key",
+              file=sys.stderr)
+
+
 def _runner(action: Callable[[argparse.Namespace], None]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -157,4 +179,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     command("disable", _disable, "stop an account from signing in (ends its sessions)") \
         .add_argument("name")
     command("enable", _enable, "let a disabled account sign in again").add_argument("name")
+    command("sign-out", _sign_out, "end every session of an account, in every browser") \
+        .add_argument("name")
+    rotate = command("rotate-key", _rotate_key,
+                     "make a new stored key for signing session cookies (used after a "
+                     "restart); the old one is still accepted for 30 days unless "
+                     "--forget-old")
+    rotate.add_argument("--forget-old", action="store_true",
+                        help="do not accept cookies signed with the old key (everyone "
+                             "signs in again)")
     users_tokens_cmd.add_commands(command)

@@ -25,6 +25,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "auth.open_board": {"en": "Open the board", "zh": "打开看板"},
     "auth.log_out": {"en": "Log out", "zh": "退出登录"},
     "auth.log_out_question": {"en": "Log out of StockLens?", "zh": "退出 StockLens?"},
+    "auth.log_out_everywhere": {"en": "Sign out everywhere", "zh": "退出所有设备"},
+    "auth.log_out_everywhere_title": {
+        "en": "End every session of your account, in every browser and on every computer",
+        "zh": "结束您账号在所有浏览器和电脑上的全部登录会话"},
+    "auth.signed_out_everywhere": {
+        "en": "You are signed out everywhere: every session of your account has ended.",
+        "zh": "已在所有设备上退出:您账号的全部登录会话均已结束。"},
+    "auth.foreign_host": {
+        "en": "StockLens in demo mode (no login) only answers requests addressed to this "
+              "computer (127.0.0.1, localhost, [::1]), not to {host}. To serve it under "
+              "another name, create an admin (python app.py users add NAME --role admin) "
+              "or list the name in STOCKLENS_ALLOWED_HOSTS.",
+        "zh": "演示模式(无需登录)下,StockLens 只响应发往本机(127.0.0.1、localhost、"
+              "[::1])的请求,不响应 {host}。如需以其他名称访问,请创建管理员(python app.py "
+              "users add 用户名 --role admin),或将该名称加入 STOCKLENS_ALLOWED_HOSTS。"},
     "auth.signed_in_as": {"en": "Signed in as {name} ({role})",
                           "zh": "当前用户 {name}({role})"},
     "auth.demo_banner": {"en": "Demo mode: no login — anyone who can reach this address sees "
