@@ -33,7 +33,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from flask import Response
+from flask import Response, g
 from flask_talisman import DENY, SAMEORIGIN, Talisman
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def install_security_headers(app: dash.Dash) -> Talisman:
     policy = content_security_policy(ancestors)
     # Registered before talisman's, so it runs after it (Flask runs after_request
     # functions last-registered first).
-    server.after_request(_keep_a_view_denying_frames)
+    server.after_request(_keep_stricter_view_headers)
     talisman = Talisman(
         server,
         force_https=False,  # plain HTTP on 127.0.0.1 must keep working (`make run`)
@@ -149,13 +149,25 @@ def install_security_headers(app: dash.Dash) -> Talisman:
         return response
 
     server.after_request(add_script_hashes)
+    server.after_request(_remember_view_referrer)  # runs before talisman's
     return talisman
 
 
-def _keep_a_view_denying_frames(response: Response) -> Response:
+def _remember_view_referrer(response: Response) -> Response:
+    """A response that set its own Referrer-Policy (the wall's token exchange sends
+    no-referrer, so the token never leaves in a Referer header): noted before talisman
+    writes the site-wide one, restored after it (_keep_stricter_view_headers)."""
+    g.stocklens_view_referrer = response.headers.get("Referrer-Policy")
+    return response
+
+
+def _keep_stricter_view_headers(response: Response) -> Response:
     """A response whose view said X-Frame-Options: DENY (the login form) gets
     frame-ancestors 'none' too: browsers obey frame-ancestors over X-Frame-Options, so a
-    configured embedding origin would otherwise let that site frame it."""
+    configured embedding origin would otherwise let that site frame it. A view's
+    no-referrer stays no-referrer."""
+    if g.get("stocklens_view_referrer") == "no-referrer":
+        response.headers["Referrer-Policy"] = "no-referrer"
     policy = response.headers.get("Content-Security-Policy")
     if policy and response.headers.get("X-Frame-Options") == DENY:
         response.headers["Content-Security-Policy"] = re.sub(
