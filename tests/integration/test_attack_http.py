@@ -12,6 +12,7 @@ wall token.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -64,7 +65,7 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/login", proc, log, timeout_s=120)
-        yield {"base": base, "state": state, "token": token, "log": log}
+        yield {"base": base, "state": state, "token": token, "log": log, "env": env}
     finally:
         stop(proc, grace_s=10)
 
@@ -102,17 +103,25 @@ def _dependencies(client: requests.Session, base: str) -> list[dict[str, Any]]:
     return [d for d in answer.json() if not d.get("clientside_function")]
 
 
-def _permissions() -> dict[str, str | None]:
-    """output → declared permission, read from the app's own callback map (an app built
-    in this process from the same code; its source is never queried)."""
-    from app import create_app
-    from auth.callback_request import PAGES_CONTENT
-    from auth.permissions import VIEW, declared
-    from data_connectors.source import Source
+PERMISSIONS_PROBE = """
+import json, os, sqlalchemy as sa
+from app import create_app
+from auth.callback_request import PAGES_CONTENT
+from auth.permissions import VIEW, declared
+from data_connectors.source import Source
+made = create_app(Source("probe", sa.create_engine("sqlite://"), {}))
+print(json.dumps({o: VIEW if PAGES_CONTENT in o else declared(e["callback"])
+                  for o, e in made.callback_map.items() if callable(e.get("callback"))}))
+"""
 
-    made = create_app(Source("probe", sa.create_engine("sqlite://"), {}))
-    return {output: VIEW if PAGES_CONTENT in output else declared(entry["callback"])
-            for output, entry in made.callback_map.items() if callable(entry.get("callback"))}
+
+def _permissions(env: dict[str, str]) -> dict[str, str | None]:
+    """output → declared permission, read from the app's own callback map — built in a
+    fresh process (Dash hands a module's callbacks to the first app of a process only)."""
+    done = subprocess.run([sys.executable, "-c", PERMISSIONS_PROBE], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _state(path: Path) -> dict[str, list[tuple]]:
@@ -141,7 +150,8 @@ def test_every_callback_a_manager_may_not_run_is_refused_and_changes_nothing(
     base = server["base"]
     mei = _login(base, "mei")
     deps = _dependencies(mei, base)
-    permissions = _permissions()
+    permissions = _permissions({**server["env"], "STOCKLENS_STATE_DB": str(
+        server["state"].parent / "probe.sqlite")})
     assert {d["output"] for d in deps} == set(permissions)  # the same map
     assert None not in permissions.values(), [o for o, p in permissions.items() if p is None]
     forbidden = [d for d in deps if permissions[d["output"]] not in ("view", "export")]
