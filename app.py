@@ -32,6 +32,7 @@ def create_app(source: Source | None = None,
     import dash
     from dash import Input, Output, clientside_callback, html
 
+    from alerts.scheduler import start_scheduler as start_alert_scheduler
     from api import register_api
     from app_state.thresholds import install as use_saved_thresholds
     from auth.setup import install_auth
@@ -65,6 +66,7 @@ def create_app(source: Source | None = None,
     install_callback_errors(app.server)  # a malformed callback request: 400, never 500
     install_security_headers(app)  # CSP, nosniff, Referrer-Policy, framing (web/headers.py)
     start_forecast_job(lambda: [sources.resolve(n) for n in sources.registry().names()])
+    start_alert_scheduler(lambda: sources.registry().default)  # alerts/scheduler.py
     register_api(app.server)  # the JSON API, /api/v1 (api/)
     app.layout = html.Div([dash.page_container, html.Div(id="lang-switch-sink", hidden=True)])
     clientside_callback(

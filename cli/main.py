@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import check_cmd, data_cmds, forecast_cmd, query_cmd, serve_cmd, users_cmd
+from cli import (
+    alerts_cmd,
+    check_cmd,
+    data_cmds,
+    forecast_cmd,
+    query_cmd,
+    serve_cmd,
+    users_cmd,
+)
 from cli.args import UsageError
 from data_connectors.source import SourceError
 from metrics.errors import QueryError
@@ -29,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_parser(sub)
     users_cmd.add_parser(sub)
     forecast_cmd.add_parser(sub)
+    alerts_cmd.add_parser(sub)
     return parser
 
 

@@ -31,6 +31,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {refusal}", file=sys.stderr)
         return 1
     registry = registry_from_args(args) or demo_registry()
+    if args.config:  # the alert scheduler reads its rules from the same file
+        import os
+
+        from data_connectors.config import CONFIG_ENV
+
+        os.environ[CONFIG_ENV] = str(args.config.resolve())
     app = create_app(registry=registry, allow_demo=is_loopback(args.host))
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

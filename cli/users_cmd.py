@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from collections.abc import Callable
 
@@ -35,6 +36,7 @@ from auth.scopes import (
 from cli import users_tokens_cmd
 from cli.tables import print_table
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SCOPE_HELP = (f"dimension=value, repeatable ({', '.join(SCOPE_DIMENSIONS)}); the same "
               "dimension ORs, different ones AND")
 
@@ -113,6 +115,21 @@ def _sign_out(args: argparse.Namespace) -> None:
           "tokens still work (users revoke-token)")
 
 
+def _set_email(args: argparse.Namespace) -> None:
+    from app_state.alerts import set_email
+    from app_state.users import get_user
+
+    user = get_user(args.name)
+    if user is None:
+        raise AccountError(f"no account named {args.name!r}")
+    address = (args.address or "").strip()
+    if address and not EMAIL.fullmatch(address):
+        raise AccountError(f"not an e-mail address: {address!r}")
+    set_email(user.id, address or None)
+    print(f"{user.name}'s alerts and subscriptions go to {address}" if address
+          else f"{user.name} has no e-mail address now")
+
+
 def _rotate_key(args: argparse.Namespace) -> None:
     from app_state.server_secret import rotate_secret
     from auth.setup import SECRET_ENV
@@ -181,6 +198,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     command("enable", _enable, "let a disabled account sign in again").add_argument("name")
     command("sign-out", _sign_out, "end every session of an account, in every browser") \
         .add_argument("name")
+    email = command("set-email", _set_email,
+                    "the address alerts and subscriptions addressed to the account go to "
+                    "(empty: none)")
+    email.add_argument("name")
+    email.add_argument("address", nargs="?", default="")
     rotate = command("rotate-key", _rotate_key,
                      "make a new stored key for signing session cookies (used after a "
                      "restart); the old one is still accepted for 30 days unless "

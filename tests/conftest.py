@@ -30,5 +30,6 @@ def state_db(tmp_path_factory: pytest.TempPathFactory,
     path = tmp_path_factory.mktemp("state") / "stocklens-state.sqlite"
     monkeypatch.setenv(STATE_DB_ENV, str(path))
     monkeypatch.setenv("STOCKLENS_FORECAST_JOB", "off")  # tests forecast when they mean to
+    monkeypatch.setenv("STOCKLENS_ALERTS", "off")  # and run the alert scheduler when they do
     yield path
     set_threshold_provider(None)

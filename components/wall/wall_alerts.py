@@ -34,12 +34,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.kit.formatting import format_value, is_missing
 from components.wall.wall_params import Scope
 from i18n import t
+from metrics import watch_lists
 from metrics.query import MetricQuery, QueryOptions
 from metrics.thresholds import thresholds_for
+from metrics.watch_lists import LIMIT, NEW_DEAD_WEEK
 from service.principal import Principal, require
 
-LIMIT = 20
-NEW_DEAD_WEEK = 7  # days: "new" dead stock turned dead within the last week
 KINDS = ("stockout", "reorder", "running_out", "new_dead")
 REORDER_REUSE_S = 5.0  # one site's screens share a reorder-point list this long
 # Keyed by the principal's scope as well as the wall's own site: a manager's /wall
@@ -71,10 +71,7 @@ def _scoped(query: MetricQuery, scope: Scope | None) -> MetricQuery:
 
 def stockout_query(start: date, end: date, scope: Scope | None,
                    limit: int = LIMIT) -> MetricQuery:
-    return _scoped(MetricQuery.create(
-        ["on_hand_units", "units_sold", "revenue"], start, end, by=["sku", "location"],
-        having=[("on_hand_units", "<=", 0), ("units_sold", ">", 0)],
-        sort=[("revenue", True)], limit=limit + 1), scope)
+    return _scoped(watch_lists.stockout_query(start, end, limit=limit), scope)
 
 
 def running_out_cut() -> float | None:
@@ -86,10 +83,7 @@ def running_out_cut() -> float | None:
 
 def running_out_query(start: date, end: date, scope: Scope | None, cut: float,
                       limit: int = LIMIT) -> MetricQuery:
-    return _scoped(MetricQuery.create(
-        ["days_of_supply", "on_hand_units", "revenue"], start, end, by=["sku", "location"],
-        having=[("on_hand_units", ">", 0), ("days_of_supply", "<", cut)],
-        sort=[("days_of_supply", False), ("revenue", True)], limit=limit + 1), scope)
+    return _scoped(watch_lists.running_out_query(start, end, cut, limit=limit), scope)
 
 
 def reorder_frame(principal: Principal, source: str, scope: Scope | None,
@@ -146,12 +140,8 @@ def _reorder_frame(principal: Principal, source: str, scope: Scope | None,
 def new_dead_query(start: date, end: date, scope: Scope | None,
                    dead_days: int = QueryOptions().dead_stock_days,
                    limit: int = LIMIT) -> MetricQuery:
-    return _scoped(MetricQuery.create(
-        ["dead_stock_value", "days_since_last_sale"], start, end, by=["sku", "location"],
-        having=[("dead_stock_value", ">", 0), ("days_since_last_sale", ">=", dead_days),
-                ("days_since_last_sale", "<", dead_days + NEW_DEAD_WEEK)],
-        sort=[("dead_stock_value", True)], limit=limit + 1, dead_stock_days=dead_days),
-        scope)
+    return _scoped(watch_lists.new_dead_query(start, end, dead_days=dead_days, limit=limit),
+                   scope)
 
 
 def _names(row: pd.Series) -> tuple[str, str]:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("api", "app_state", "auth", "canonical", "cli", "components", "data_connectors",
+PRODUCT = ("alerts", "api", "app_state", "auth", "canonical", "cli", "components",
+           "data_connectors",
            "exports", "forecast", "i18n", "metrics", "pages", "service", "web")
 
 # package → packages it must never import
@@ -31,6 +32,8 @@ FORBIDDEN = {
              "cli"),
     "cli": ("components", "pages"),
     "web": ("api", "auth", "components", "pages", "app_state", "service", "cli"),
+    # alerts run outside any request, as a principal the runner names: no web identity
+    "alerts": ("pages", "api", "cli", "auth", "service.execute", "service.cache"),
     "exports": ("components", "pages"),
     "forecast": ("components", "pages", "api", "cli"),
     "components": ("pages", "cli", "service.execute", "service.cache", "data_connectors.engines"),
