@@ -9,9 +9,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from app_state.alerts import failing_channels
 from auth import ADMIN, restricted_layout
 from auth.permissions import SOURCES, needs
 from auth.principal import request_principal
+from components.admin.channel_health import channel_health
 from components.admin.source_card import source_card
 from components.kit.page_frame import loading, page_frame
 from i18n import resolve_language, t
@@ -55,4 +57,7 @@ def show_health(clicks, lang):
     cards = [source_card(source_health(request_principal(), name), name == registry.default,
                          lang)
              for name in registry.names()]
+    failing = channel_health(failing_channels(), lang)
+    if failing is not None:
+        cards.append(failing)
     return cards, t("sources.checked", lang, time=f"{datetime.now():%H:%M:%S}")
