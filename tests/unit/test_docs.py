@@ -47,3 +47,22 @@ def test_example_config_and_mappings_parse(monkeypatch) -> None:
     assert config.sources["erp"].mapping.parts("sales")[0].sql
     assert load_mapping(ROOT / "examples" / "bibitor" / "mapping.yaml").parts("receipts")[0] \
         .skip_invalid_rows
+
+
+def test_the_readme_alert_example_is_a_valid_config(tmp_path: Path, monkeypatch) -> None:
+    """The YAML under "Alerts and subscriptions" parses as the server would read it."""
+    from alerts.config import load_alert_config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Alerts and subscriptions"):]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    for name in ("SMTP_PASSWORD", "DING_SECRET", "FEISHU_SECRET", "HOOK_SECRET"):
+        monkeypatch.setenv(name, f"secret-of-{name.lower()}")
+    path = tmp_path / "stocklens.yaml"
+    path.write_text(block, encoding="utf-8")
+    config = load_alert_config(path, stored=False)
+    assert [r.name for r in config.rules] == ["Dairy turnover days, East",
+                                             "Stockouts in my region", "Monday board"]
+    assert config.smtp is not None and config.smtp.password == "secret-of-smtp_password"
+    assert config.rules[2].board == 1 and config.rules[1].recipients == ("wang",)
+    assert len(config.rules[0].channels) == 5
