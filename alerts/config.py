@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from alerts.channels.config import ConfigError, SmtpConfig, parse_smtp
 from alerts.rules import DEFAULT_TIMEZONE, AlertRule, check_schedule, parse_rule
 from app_state import alerts as store
-from data_connectors.config import CONFIG_ENV
+from data_connectors.config import CONFIG_ENV, read_config_file
+from data_connectors.config import ConfigError as SourcesConfigError
 
 TIMEZONE_ENV = "STOCKLENS_TIMEZONE"
 
@@ -51,16 +50,10 @@ def server_timezone(raw: dict[str, Any] | None = None) -> str:
 def load_alert_config(path: Path | None = None, *, stored: bool = True) -> AlertConfig:
     """Rules of the config file (if any) and, with `stored`, of the Alerts page."""
     path = config_path(path)
-    raw: dict[str, Any] = {}
-    if path is not None:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {path}") from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path}: expected a mapping at the top")
+    try:
+        raw: dict[str, Any] = read_config_file(path) if path is not None else {}
+    except SourcesConfigError as exc:
+        raise ConfigError(str(exc)) from None
     zone = server_timezone(raw)
     # ${ENV} in the smtp and channel settings is replaced by their parsers
     smtp = parse_smtp(raw["smtp"], "smtp", path.resolve().parent if path else None) \

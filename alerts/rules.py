@@ -210,6 +210,22 @@ def parse_rule(raw: Any, index: int = 0, *, default_timezone: str = DEFAULT_TIME
     period = raw.get("period", "last_30_days")
     if period not in PERIODS:
         raise _fail(f"{where}.period", f"one of {', '.join(PERIODS)}, not {period!r}")
+    channels, recipients, schedule, timezone = _delivery(raw, where, default_timezone)
+    return AlertRule(
+        name=name.strip(), metric=metric, list_kind=list_kind,
+        where=_where(raw.get("where"), where), period=period,
+        condition=_condition(raw.get("condition"), where, list_kind is not None),
+        channels=channels, recipients=recipients, schedule=schedule,
+        timezone=timezone,
+        for_minutes=_minutes(raw.get("for_minutes"), 0, f"{where}.for_minutes"),
+        repeat_minutes=_minutes(raw.get("repeat_minutes"), 1440, f"{where}.repeat_minutes"),
+        enabled=bool(raw.get("enabled", True)), source=raw.get("source"), owner=owner,
+        rule_id=rule_id, lang=_lang(raw, where))
+
+
+def _delivery(raw: dict, where: str, default_timezone: str
+              ) -> tuple[tuple[ChannelConfig, ...], tuple[str, ...], str, str]:
+    """(channels, recipients, schedule, time zone): what alerts and subscriptions share."""
     channels_raw = raw.get("channels")
     if not isinstance(channels_raw, list) or not channels_raw:
         raise _fail(f"{where}.channels", "give at least one channel (email, wecom, dingtalk, "
@@ -222,16 +238,7 @@ def parse_rule(raw: Any, index: int = 0, *, default_timezone: str = DEFAULT_TIME
     schedule = raw.get("schedule", DEFAULT_SCHEDULE)
     timezone = raw.get("timezone", default_timezone)
     check_schedule(schedule, timezone, where)
-    return AlertRule(
-        name=name.strip(), metric=metric, list_kind=list_kind,
-        where=_where(raw.get("where"), where), period=period,
-        condition=_condition(raw.get("condition"), where, list_kind is not None),
-        channels=channels, recipients=tuple(recipients), schedule=schedule,
-        timezone=timezone,
-        for_minutes=_minutes(raw.get("for_minutes"), 0, f"{where}.for_minutes"),
-        repeat_minutes=_minutes(raw.get("repeat_minutes"), 1440, f"{where}.repeat_minutes"),
-        enabled=bool(raw.get("enabled", True)), source=raw.get("source"), owner=owner,
-        rule_id=rule_id, lang=_lang(raw, where))
+    return channels, tuple(recipients), schedule, timezone
 
 
 def _lang(raw: dict, where: str) -> str:
@@ -262,20 +269,10 @@ def _subscription(raw: dict, where: str, board: int | None, view: int | None,
         if key in raw:
             raise _fail(f"{where}.{key}", "a subscription sends its board or view as it is; "
                                           "leave out " + key)
-    channels_raw = raw.get("channels")
-    if not isinstance(channels_raw, list) or not channels_raw:
-        raise _fail(f"{where}.channels", "give at least one channel")
-    recipients = raw.get("recipients") or []
-    if not isinstance(recipients, list) or not all(isinstance(r, str) for r in recipients):
-        raise _fail(f"{where}.recipients", "a list of user names")
-    channels = tuple(_channel(c, f"{where} channels[{i}]", bool(recipients))
-                     for i, c in enumerate(channels_raw))
-    schedule = raw.get("schedule", DEFAULT_SCHEDULE)
-    timezone = raw.get("timezone", default_timezone)
-    check_schedule(schedule, timezone, where)
+    channels, recipients, schedule, timezone = _delivery(raw, where, default_timezone)
     return AlertRule(name=raw["name"].strip(), metric=None, list_kind=None, where={},
                      period="last_30_days", condition=Condition("subscription", True),
-                     channels=channels, recipients=tuple(recipients), schedule=schedule,
+                     channels=channels, recipients=recipients, schedule=schedule,
                      timezone=timezone, enabled=bool(raw.get("enabled", True)),
                      source=raw.get("source"), owner=owner, rule_id=rule_id, board=board,
                      view=view, skip_if_empty=bool(raw.get("skip_if_empty", False)),

@@ -12,6 +12,7 @@ Who a rule is evaluated for:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -129,19 +130,28 @@ def _unserved(rule: AlertRule, target: Target) -> Outcome:
     return Outcome(rule.name, target.label, "error", "—", (), target.problem)
 
 
+def _each_target(rule: AlertRule, source: str | None, smtp: SmtpConfig | None, kind: str,
+                 alert: Callable[[Target], Outcome]) -> list[Outcome]:
+    """Every target of the rule: unserved ones logged, a subscription's board or view
+    sent, an alert handled by `alert`."""
+    outcomes = []
+    for target in targets(rule):
+        if target.problem is not None:
+            outcomes.append(_unserved(rule, target))
+        elif rule.is_subscription:
+            outcomes.append(_subscription(rule, target, source, smtp, kind))
+        else:
+            outcomes.append(alert(target))
+    return outcomes
+
+
 def run_rule(rule: AlertRule, source: str | None, smtp: SmtpConfig | None,
              moment: datetime | None = None) -> list[Outcome]:
     """Evaluate the rule for each target now, move its state on and send what is due (a
     subscription: send its board or view)."""
     moment = moment or datetime.now(UTC)
-    outcomes = []
-    for target in targets(rule):
-        if target.problem is not None:
-            outcomes.append(_unserved(rule, target))
-            continue
-        if rule.is_subscription:
-            outcomes.append(_subscription(rule, target, source, smtp, "sent"))
-            continue
+
+    def evaluate(target: Target) -> Outcome:
         reading = read(rule, target.principal, source)
         shown = _shown(rule, reading)
         known = store.get_state(rule.key, target.label)
@@ -156,27 +166,21 @@ def run_rule(rule: AlertRule, source: str | None, smtp: SmtpConfig | None,
                         store.RuleState(moved.state, moved.since, sent, reading.value))
         store.log_entry(rule.name, target.label, moved.state, shown,
                         detail=f"evaluated {reading.start}..{reading.end}")
-        outcomes.append(Outcome(rule.name, target.label, moved.state, shown, sends))
-    return outcomes
+        return Outcome(rule.name, target.label, moved.state, shown, sends)
+
+    return _each_target(rule, source, smtp, "sent", evaluate)
 
 
 def test_rule(rule: AlertRule, source: str | None,
               smtp: SmtpConfig | None) -> list[Outcome]:
     """Send a test message of the current value to every target, whatever the condition
     says; the rule's state is left as it is."""
-    outcomes = []
-    for target in targets(rule):
-        if target.problem is not None:
-            outcomes.append(_unserved(rule, target))
-            continue
-        if rule.is_subscription:
-            outcomes.append(_subscription(rule, target, source, smtp, "test"))
-            continue
+
+    def send_test(target: Target) -> Outcome:
         reading = read(rule, target.principal, source)
         shown = _shown(rule, reading)
         message = alert_message(rule, reading, "test", rule.lang, target.label or None)
-        outcomes.append(Outcome(rule.name, target.label, "test", shown,
-                                _send(rule, target, message, "test", shown, smtp)))
-    return outcomes
+        return Outcome(rule.name, target.label, "test", shown,
+                       _send(rule, target, message, "test", shown, smtp))
 
-
+    return _each_target(rule, source, smtp, "test", send_test)

@@ -61,7 +61,7 @@ from components.filters.filter_state import BoardFilters
 from components.grids.metric_grid import column_label
 from components.grids.metric_grid_callbacks import number_formats
 from components.kit.formatting import DASH, format_change, format_value, is_missing
-from components.kit.kpi_card import CardSpec
+from components.kit.kpi_card import BOARD_CARD_METRICS, BOARD_CARDS, CardSpec
 from components.kit.theme import GRID, MUTED, STATUS_COLORS
 from exports.spreadsheet import csv_bytes, plain, xlsx_bytes
 from i18n import DEFAULT_LANGUAGE, normalise, t
@@ -73,20 +73,9 @@ from service.principal import Principal, require
 
 log = logging.getLogger(__name__)
 
-# The executive board's cards (pages/overview.py CARDS; a test keeps the two equal):
-# which metric each shows, which one judges its status, and its note.
-KPI_CARDS = (
-    CardSpec("revenue"),
-    CardSpec("inventory_value", status_metric="days_of_supply", note="supply"),
-    CardSpec("turnover", note="annualized"),
-    CardSpec("turnover_days"),
-    CardSpec("sell_through"),
-    CardSpec("gmroi", note="annualized"),
-    CardSpec("stockout_rate"),
-    CardSpec("dead_stock_value", status_metric="dead_stock_share", note="share"),
-)
-KPI_METRICS = tuple(dict.fromkeys(m for c in KPI_CARDS for m in (c.metric, c.status_metric)
-                                  if m))
+# The executive board's cards: which metric each shows, which one judges its status, and
+# its note (components/kit/kpi_card.py, shared with the board page).
+KPI_CARDS, KPI_METRICS = BOARD_CARDS, BOARD_CARD_METRICS
 TEXT_ROWS = 10  # rows of a tile in the text and HTML parts
 MARKDOWN_ROWS = 5  # … and in the markdown summary
 TABLE_IMAGE_ROWS = 15  # rows of a table tile's image

@@ -128,7 +128,9 @@ def parse_source(name: str, raw: Any, base: Path) -> SourceConfig:
                         raw.get("label"))
 
 
-def load_config(path: Path | str) -> AppConfig:
+def read_config_file(path: Path | str) -> dict[str, Any]:
+    """The config file as a mapping (the sources part is parsed by load_config, the alert
+    part by alerts/config.py); ConfigError naming the file otherwise."""
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -136,7 +138,15 @@ def load_config(path: Path | str) -> AppConfig:
         raise ConfigError(f"config file not found: {path}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("sources"), dict) or not raw["sources"]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top")
+    return raw
+
+
+def load_config(path: Path | str) -> AppConfig:
+    path = Path(path)
+    raw = read_config_file(path)
+    if not isinstance(raw.get("sources"), dict) or not raw["sources"]:
         raise ConfigError(f"{path}: needs a 'sources:' section naming at least one source")
     base = path.resolve().parent
     sources = {str(n): parse_source(str(n), spec, base) for n, spec in raw["sources"].items()}

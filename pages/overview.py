@@ -26,7 +26,7 @@ from components.kit.charts import breakdown_chart, trend_chart
 from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
-from components.kit.kpi_card import CardSpec, kpi_card
+from components.kit.kpi_card import BOARD_CARD_METRICS, BOARD_CARDS, kpi_card
 from components.kit.page_frame import loading, page_frame, section
 from components.kit.render_memo import rendered
 from data_connectors.source import SourceError
@@ -40,18 +40,7 @@ from service import sources
 dash.register_page(__name__, path="/", name="overview", title="StockLens")
 
 P = "ov"  # id prefix of this page
-CARDS = (
-    CardSpec("revenue"),
-    CardSpec("inventory_value", status_metric="days_of_supply", note="supply"),
-    CardSpec("turnover", note="annualized"),
-    CardSpec("turnover_days"),
-    CardSpec("sell_through"),
-    CardSpec("gmroi", note="annualized"),
-    CardSpec("stockout_rate"),
-    CardSpec("dead_stock_value", status_metric="dead_stock_share", note="share"),
-)
-CARD_METRICS = tuple(dict.fromkeys(
-    m for c in CARDS for m in (c.metric, c.status_metric) if m))
+CARDS, CARD_METRICS = BOARD_CARDS, BOARD_CARD_METRICS
 CHART_METRICS = ("turnover_days", "turnover", "sell_through", "stockout_rate",
                  "inventory_value", "dead_stock_value", "gmroi", "revenue")
 

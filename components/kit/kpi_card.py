@@ -23,6 +23,22 @@ class CardSpec:
     note: str | None = None  # "annualized", "share", "supply": the small line under the value
 
 
+# The executive board's cards, in order: the board (pages/overview.py) and the
+# subscriptions that mail it (alerts/subscription_message.py) show the same ones.
+BOARD_CARDS = (
+    CardSpec("revenue"),
+    CardSpec("inventory_value", status_metric="days_of_supply", note="supply"),
+    CardSpec("turnover", note="annualized"),
+    CardSpec("turnover_days"),
+    CardSpec("sell_through"),
+    CardSpec("gmroi", note="annualized"),
+    CardSpec("stockout_rate"),
+    CardSpec("dead_stock_value", status_metric="dead_stock_share", note="share"),
+)
+BOARD_CARD_METRICS = tuple(dict.fromkeys(
+    m for c in BOARD_CARDS for m in (c.metric, c.status_metric) if m))
+
+
 def _threshold_text(metric_id: str, lang: str, category: str | None) -> str:
     limits, origin = in_force(metric_id, category)
     if limits is None:
