@@ -9,16 +9,21 @@ whole callback map so none is forgotten.
 
 The rule (README, "Users, roles and security"):
 
-| role      | view | export | edit saved views and boards | thresholds | sources | import | users |
-|-----------|------|--------|-----------------------------|------------|---------|--------|-------|
-| admin     | yes  | yes    | yes                         | yes        | yes     | yes    | yes   |
-| executive | yes  | yes    | yes                         |            |         |        |       |
-| manager   | yes  | yes    |                             |            |         |        |       |
-| wall      | yes (the wall's own callbacks only)                                          |
+| role      | view | export | edit views, boards | alerts  | thresholds | sources | import | users |
+|-----------|------|--------|--------------------|---------|------------|---------|--------|-------|
+| admin     | yes  | yes    | yes                | yes     | yes        | yes     | yes    | yes   |
+| executive | yes  | yes    | yes                | yes     |            |         |        |       |
+| manager   | yes  | yes    |                    | own (1) |            |         |        |       |
+| wall      | yes (the wall's own callbacks only)                                             |
 
 Saved views and boards are shared by everyone who may see them, so editing them is for
 the people who decide what the company looks at (admins and executives); a manager reads
 and exports within her scope.
+
+(1) `edit_alerts` (the Alerts page: save, enable, delete, send test): a manager's rules
+are addressed to herself only — recipients = [her own name], e-mail to her own address,
+no robot or webhook (pages/alerts.py checks it on the server at save), because a message
+that leaves StockLens reaches people whose scope nobody checks (issue 16 item 4).
 """
 
 from __future__ import annotations
@@ -30,12 +35,13 @@ from typing import Any, TypeVar
 from auth.scopes import ADMIN, EXECUTIVE, MANAGER, WALL
 
 VIEW, EXPORT, EDIT_BOARDS = "view", "export", "edit_boards"
+EDIT_ALERTS = "edit_alerts"
 THRESHOLDS, SOURCES, IMPORT, USERS = "thresholds", "sources", "import", "users"
-PERMISSIONS = (VIEW, EXPORT, EDIT_BOARDS, THRESHOLDS, SOURCES, IMPORT, USERS)
+PERMISSIONS = (VIEW, EXPORT, EDIT_BOARDS, EDIT_ALERTS, THRESHOLDS, SOURCES, IMPORT, USERS)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(PERMISSIONS),
-    EXECUTIVE: frozenset({VIEW, EXPORT, EDIT_BOARDS}),
-    MANAGER: frozenset({VIEW, EXPORT}),
+    EXECUTIVE: frozenset({VIEW, EXPORT, EDIT_BOARDS, EDIT_ALERTS}),
+    MANAGER: frozenset({VIEW, EXPORT, EDIT_ALERTS}),
     WALL: frozenset({VIEW}),
 }
 ATTRIBUTE = "stocklens_permission"

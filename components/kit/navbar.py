@@ -21,6 +21,7 @@ NAV_PAGES: tuple = (
                       ("nav.suppliers", "/suppliers")]),
     ("nav.explore", "/explore"),
     ("nav.boards", "/boards"),
+    ("nav.alerts", "/alerts"),
     ("nav.import", "/import"),
     ("nav.admin", [("nav.settings", "/settings"), ("nav.thresholds", "/thresholds")]),
 )
