@@ -120,12 +120,10 @@ def scheduler_enabled() -> bool:
     return os.environ.get(ALERTS_ENV, "on").strip().lower() not in ("off", "0", "no")
 
 
-def start_scheduler(default_source: Callable[[], str]) -> AlertScheduler | None:
-    """The server's scheduler thread (None when $STOCKLENS_ALERTS is off): rules and SMTP
-    settings are read again at every tick, so a rule saved on the Alerts page or a changed
-    config file takes effect without a restart."""
-    if not scheduler_enabled():
-        return None
+def make_scheduler(default_source: Callable[[], str]) -> AlertScheduler:
+    """A scheduler (not started) whose rules and SMTP settings are read again at every
+    tick, so a rule saved on the Alerts page or a changed config file takes effect without
+    a restart."""
     from alerts.channels.config import ConfigError
     from alerts.config import load_alert_config
     from alerts.runner import run_rule
@@ -145,6 +143,15 @@ def start_scheduler(default_source: Callable[[], str]) -> AlertScheduler | None:
         run_rule(rule, rule.source or default_source(), current.get("smtp"))  # type: ignore[arg-type]
 
     tick = float(os.environ.get(TICK_ENV) or TICK_S)
-    scheduler = AlertScheduler(rules, run, tick_s=max(tick, 0.5)).start()
-    log.info("alert scheduler started (%s, every %.0f s)", scheduler.name, tick)
+    return AlertScheduler(rules, run, tick_s=max(tick, 0.5))
+
+
+def start_scheduler(default_source: Callable[[], str],
+                    force: bool = False) -> AlertScheduler | None:
+    """The process's scheduler thread: None when $STOCKLENS_ALERTS is off, unless `force`
+    (`python app.py worker` runs it whatever the web tier's setting)."""
+    if not (force or scheduler_enabled()):
+        return None
+    scheduler = make_scheduler(default_source).start()
+    log.info("alert scheduler started (%s, every %.0f s)", scheduler.name, scheduler.tick_s)
     return scheduler

@@ -1,3 +1,4 @@
-"""StockLens's own state (thresholds now; saved views, boards and users later), kept in a
-small SQLite database next to the data and never in a user's source, which StockLens only
-reads."""
+"""StockLens's own state (users, sessions, tokens, thresholds, saved views, boards,
+forecasts, alerts, the audit log), kept in its own database — a SQLite file next to the
+data by default, PostgreSQL for several servers — and never in a user's source, which
+StockLens only reads."""

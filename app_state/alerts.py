@@ -3,8 +3,7 @@ state per recipient, the claims that make a due time run once across every proce
 server, the execution log, and users' e-mail addresses.
 
 Plain data in and out (dicts, dataclasses of this module): the alert logic lives in
-alerts/. Every table is new (create_all adds tables, not columns), so an existing state
-database gains them on the next start.
+alerts/. The tables are part of the state database's schema (app_state/migrations/).
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from app_state.db import bump_version, metadata, read_version, state_engine
+from app_state.dialect import name_type
 from app_state.records import as_utc, now
 from app_state.users import users
 
@@ -41,7 +41,7 @@ AREA = "alerts"
 alert_rules = Table(
     "alert_rules", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(collation="NOCASE"), nullable=False, unique=True),
+    Column("name", name_type(), nullable=False, unique=True),
     Column("owner", String, nullable=True),  # the account that made it
     Column("body", Text, nullable=False),  # the rule's config form as JSON
     Column("enabled", Boolean, nullable=False, default=True),

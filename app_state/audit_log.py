@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, insert, select
 
 from app_state.db import metadata, state_engine
+from app_state.dialect import NEVER_REUSED_IDS
 from app_state.records import as_utc, now
 
 MAX_DETAIL = 1000
@@ -26,7 +27,7 @@ audit_log = Table(
     Column("event", String, nullable=False),  # name tried is in `detail`)
     Column("detail", Text, nullable=False, default=""),
     Column("ip", String, nullable=True),  # None: the command line
-    sqlite_autoincrement=True,
+    **NEVER_REUSED_IDS,
 )
 Index("audit_log_by_ts", audit_log.c.ts)
 

@@ -34,7 +34,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    String,
     Table,
     Text,
     delete,
@@ -47,6 +46,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app_state import views as saved_views
 from app_state.db import bump_version, metadata, read_version, state_engine
+from app_state.dialect import NEVER_REUSED_IDS, name_type
 from app_state.records import (
     InvalidName,
     NotFound,
@@ -66,11 +66,11 @@ MAX_TILES = 48
 boards = Table(
     "boards", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(collation="NOCASE"), nullable=False, unique=True),
+    Column("name", name_type(), nullable=False, unique=True),
     Column("filters", Text, nullable=False),  # the filters dict as JSON text
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    sqlite_autoincrement=True,  # /boards/<id> of a deleted board never opens another
+    **NEVER_REUSED_IDS,  # /boards/<id> of a deleted board never opens another
 )
 
 board_tiles = Table(
@@ -83,7 +83,7 @@ board_tiles = Table(
     Column("height", Integer, nullable=False),
     CheckConstraint(f"width BETWEEN {WIDTHS[0]} AND {WIDTHS[1]}", name="tile_width"),
     CheckConstraint(f"height BETWEEN {HEIGHTS[0]} AND {HEIGHTS[1]}", name="tile_height"),
-    sqlite_autoincrement=True,
+    **NEVER_REUSED_IDS,
 )
 Index("board_tiles_by_board", board_tiles.c.board_id, board_tiles.c.position)
 Index("board_tiles_by_view", board_tiles.c.view_id)
@@ -358,9 +358,10 @@ def boards_using_view(view_id: int) -> list[str]:
     """Names of the boards with a tile showing this view (to warn before deleting it)."""
     with state_engine().connect() as conn:
         return list(conn.execute(
-            select(boards.c.name).distinct()
+            select(boards.c.name)
             .select_from(boards.join(board_tiles, board_tiles.c.board_id == boards.c.id))
             .where(board_tiles.c.view_id == view_id)
+            .group_by(boards.c.name)  # DISTINCT could not be ordered by lower(name)
             .order_by(func.lower(boards.c.name))).scalars())
 
 

@@ -39,7 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from app_state.db import bump_version, metadata, read_version, state_engine
+from app_state.db import bump_version, metadata, read_version, state_engine, state_key
+from app_state.dialect import NEVER_REUSED_IDS
 
 AREA = "forecasts"
 STALE_S = 3600.0
@@ -63,7 +64,7 @@ forecast_runs = Table(
     Column("message", String),
     UniqueConstraint("source", "data_key", name="forecast_runs_one_per_key"),
     # ids are never reused (a recomputed run must not hit a process's cache of the old)
-    sqlite_autoincrement=True,
+    **NEVER_REUSED_IDS,
 )
 
 forecast_series = Table(
@@ -192,16 +193,18 @@ def runs_of(source: str) -> list[ForecastRun]:
     return [_run(r) for r in rows]
 
 
-_latest: dict[str, tuple[int, ForecastRun | None]] = {}
+_latest: dict[tuple[str, str], tuple[int, ForecastRun | None]] = {}
 _lock = threading.Lock()
 
 
 def latest_run(source: str) -> ForecastRun | None:
-    """The newest finished run of `source` (cached until any run changes)."""
+    """The newest finished run of `source` (cached until any run changes; per state
+    database, whose counters start again from 0)."""
+    key = (state_key(), source)
     with state_engine().connect() as conn:
         version = read_version(conn, AREA)
         with _lock:
-            known = _latest.get(source)
+            known = _latest.get(key)
         if known is not None and known[0] == version:
             return known[1]
         row = conn.execute(select(forecast_runs).where(and_(
@@ -209,7 +212,7 @@ def latest_run(source: str) -> ForecastRun | None:
             .order_by(forecast_runs.c.id.desc()).limit(1)).first()
     found = _run(row) if row is not None else None
     with _lock:
-        _latest[source] = (version, found)
+        _latest[key] = (version, found)
     return found
 
 
@@ -223,7 +226,7 @@ _series_lock = threading.Lock()
 
 def load_series(run_id: int) -> tuple[pd.DataFrame, np.ndarray]:
     """(one row per SKU-location with SERIES_COLUMNS, paths as pairs × horizon)."""
-    key = (str(state_engine().url), run_id)
+    key = (state_key(), run_id)
     with _series_lock:
         found = _series.get(key)
     if found is not None:

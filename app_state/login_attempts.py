@@ -8,8 +8,8 @@ ones arrive, so the table stays the size of the recent failures. Each function t
 optional engine so tests can act as two workers on one file.
 
 `claim` is what a login uses: the check against the limits and the record of the attempt
-are one transaction holding the database's write lock (app_state/db.py: immediate), so
-parallel attempts — threads of one server, workers, servers sharing the file — are
+are one transaction holding the database's write lock (app_state/dialect.py: immediate),
+so parallel attempts — threads of one server, workers, servers sharing the database — are
 counted one after the other, and no more than the limit ever get to check a password.
 An attempt is recorded before its password is checked, as a failure until the login
 succeeds and clears it.
@@ -33,7 +33,8 @@ from sqlalchemy import (
     select,
 )
 
-from app_state.db import immediate, metadata, state_engine
+from app_state.db import metadata, state_engine
+from app_state.dialect import immediate
 
 login_attempts = Table(
     "login_attempts", metadata,

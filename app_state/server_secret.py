@@ -2,8 +2,9 @@
 generated once and kept in the app-state database, so every gunicorn worker (and the
 next restart) signs and accepts the same cookies.
 
-The first process to start inserts a random key; a second one racing it inserts nothing
-(INSERT OR IGNORE) and both read back the same row.
+The first process to start inserts a random key; a second one racing it — another worker,
+another host on the same PostgreSQL state — inserts nothing (INSERT … ON CONFLICT DO
+NOTHING) and both read back the same row.
 
 Rotation (`app.py users rotate-key`) stores a new key and keeps the old one as a
 *retired* key, in a row named "<name>@retired:<unix time>". Servers started afterwards
@@ -18,9 +19,9 @@ import secrets
 import time
 
 from sqlalchemy import Column, String, Table, delete, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app_state.db import immediate, metadata, state_engine
+from app_state.db import metadata, state_engine
+from app_state.dialect import immediate, upsert
 
 server_secrets = Table(
     "server_secrets", metadata,
@@ -36,9 +37,8 @@ RETIRED_FOR_S = 30 * 24 * 3600  # the longest session ("keep me signed in": 30 d
 def stored_secret(name: str = SESSION_KEY) -> str:
     """The stored secret `name`, created on first use (64 hex characters)."""
     with state_engine().begin() as conn:
-        conn.execute(sqlite_insert(server_secrets)
-                     .values(name=name, value=secrets.token_hex(32))
-                     .on_conflict_do_nothing(index_elements=[server_secrets.c.name]))
+        upsert(conn, server_secrets, {"name": name, "value": secrets.token_hex(32)},
+               [server_secrets.c.name])
         return str(conn.execute(select(server_secrets.c.value)
                                 .where(server_secrets.c.name == name)).scalar_one())
 
@@ -81,11 +81,9 @@ def rotate_secret(name: str = SESSION_KEY, keep_old: bool = True,
         if stale:
             conn.execute(delete(server_secrets).where(server_secrets.c.name.in_(stale)))
         if current is not None and keep_old:
-            conn.execute(sqlite_insert(server_secrets)
-                         .values(name=f"{name}{RETIRED}{moment:.6f}", value=current)
-                         .on_conflict_do_nothing(index_elements=[server_secrets.c.name]))
+            upsert(conn, server_secrets, {"name": f"{name}{RETIRED}{moment:.6f}",
+                                          "value": current}, [server_secrets.c.name])
         fresh = secrets.token_hex(32)
-        conn.execute(sqlite_insert(server_secrets).values(name=name, value=fresh)
-                     .on_conflict_do_update(index_elements=[server_secrets.c.name],
-                                            set_={"value": fresh}))
+        upsert(conn, server_secrets, {"name": name, "value": fresh}, [server_secrets.c.name],
+               {"value": fresh})
     return RETIRED_FOR_S // 86400 if keep_old and current is not None else 0

@@ -1,6 +1,8 @@
 """Threshold overrides in the app-state database, and the provider the metrics layer asks.
 
-A row is one metric's (good, bad) for all categories (category NULL) or for one category,
+A row is one metric's (good, bad) for all categories (stored with category '', which no
+category is called: a key column every database accepts; None in this module's API) or
+for one category,
 on the stored scale (ratios as fractions, annualized metrics per year). Every save or
 reset bumps the "thresholds" change counter in the same transaction; `current_threshold_set`
 reads that counter on each call and reloads the rows only when it moved, so a save in one
@@ -20,19 +22,16 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Float,
-    Index,
     String,
     Table,
     delete,
-    func,
     insert,
-    literal_column,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.expression import ColumnElement
 
-from app_state.db import bump_version, metadata, read_version, state_engine, state_path
+from app_state.db import bump_version, metadata, read_version, state_engine, state_key
 from metrics.registry import Thresholds
 from metrics.thresholds import NO_OVERRIDES, ThresholdSet, set_threshold_provider, validate
 
@@ -42,14 +41,12 @@ log = logging.getLogger(__name__)
 thresholds = Table(
     "thresholds", metadata,
     Column("metric_id", String, primary_key=True),
-    Column("category", String, primary_key=True, nullable=True),  # NULL: all categories
+    Column("category", String, primary_key=True),  # ALL_CATEGORIES: every category
     Column("good", Float, nullable=False),
     Column("bad", Float, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
-# SQLite lets NULLs repeat in a primary key; this keeps one global row per metric.
-Index("thresholds_one_per_scope", thresholds.c.metric_id,
-      func.coalesce(thresholds.c.category, literal_column("''")), unique=True)
+ALL_CATEGORIES = ""  # the stored category of an override for all categories (API: None)
 
 
 class InvalidThresholds(ValueError):
@@ -85,10 +82,12 @@ def _checked_category(category: str | None) -> str | None:
     return category
 
 
+def _stored(category: str | None) -> str:
+    return ALL_CATEGORIES if category is None else category
+
+
 def _in_scope(category: str | None) -> ColumnElement[bool]:
-    if category is None:
-        return thresholds.c.category.is_(None)
-    return thresholds.c.category == category
+    return thresholds.c.category == _stored(category)
 
 
 def _load(conn: Connection) -> ThresholdSet:
@@ -96,7 +95,7 @@ def _load(conn: Connection) -> ThresholdSet:
     by_category: dict[str, dict[str, Thresholds]] = {}
     for row in conn.execute(select(thresholds)):
         limits = Thresholds(good=row.good, bad=row.bad)
-        if row.category is None:
+        if row.category == ALL_CATEGORIES:
             overall[row.metric_id] = limits
         else:
             by_category.setdefault(row.category, {})[row.metric_id] = limits
@@ -123,7 +122,7 @@ def save_thresholds(changes: Iterable[ThresholdChange], lang: str = "en") -> Non
             conn.execute(delete(thresholds).where(thresholds.c.metric_id == change.metric_id,
                                                   _in_scope(category)))
             conn.execute(insert(thresholds).values(
-                metric_id=change.metric_id, category=category, good=float(change.good),
+                metric_id=change.metric_id, category=_stored(category), good=float(change.good),
                 bad=float(change.bad), updated_at=now))
         bump_version(conn, AREA)
 
@@ -156,13 +155,13 @@ _reported: set[str] = set()
 
 def current_threshold_set() -> ThresholdSet:
     """The overrides now, reloaded only when the change counter moved (one tiny read per
-    call). If the state database cannot be read, the last set read from that same file (or
+    call). If the state database cannot be read, the last set read from that same database (or
     none) applies, so the board keeps working; the error is logged once."""
-    path = str(state_path().absolute())
+    where = state_key()
     cached = _cache.get("set")
     try:
         with state_engine().connect() as conn:
-            key = (path, read_version(conn, AREA))
+            key = (where, read_version(conn, AREA))
             if cached is not None and cached[0] == key:
                 return cached[1]
             loaded = _load(conn)
@@ -170,7 +169,7 @@ def current_threshold_set() -> ThresholdSet:
         if str(exc) not in _reported:
             _reported.add(str(exc))
             log.warning("threshold overrides unavailable, using the last known: %s", exc)
-        return cached[1] if cached is not None and cached[0][0] == path else NO_OVERRIDES
+        return cached[1] if cached is not None and cached[0][0] == where else NO_OVERRIDES
     _cache["set"] = (key, loaded)  # one assignment: safe across server threads
     return loaded
 

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from app_state.db import metadata, state_engine
+from app_state.dialect import NEVER_REUSED_IDS
 from app_state.records import as_utc, now
 from app_state.users import users
 from auth.scopes import Scope, scope_from_json, scope_json
@@ -50,7 +51,7 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
-    sqlite_autoincrement=True,
+    **NEVER_REUSED_IDS,
 )
 
 wall_tokens = Table(
@@ -64,7 +65,7 @@ wall_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
-    sqlite_autoincrement=True,
+    **NEVER_REUSED_IDS,
 )
 
 

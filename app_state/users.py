@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from app_state.db import metadata, state_engine
+from app_state.dialect import NEVER_REUSED_IDS, name_type
 from app_state.records import as_utc, now
 from auth.scopes import (
     ADMIN,
@@ -53,7 +54,7 @@ NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")
 users = Table(
     "users", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(collation="NOCASE"), nullable=False, unique=True),
+    Column("name", name_type(), nullable=False, unique=True),
     Column("password_hash", String, nullable=False),
     Column("role", String, nullable=False),
     Column("scope", Text, nullable=False, default="{}"),  # auth/scopes.py, as JSON
@@ -62,7 +63,7 @@ users = Table(
     Column("version", Integer, nullable=False, default=1),  # sessions compare it
     Column("last_login", DateTime(timezone=True), nullable=True),
     CheckConstraint(f"role IN ({', '.join(repr(r) for r in USER_ROLES)})", name="user_role"),
-    sqlite_autoincrement=True,  # a removed account's id never comes back to a new one
+    **NEVER_REUSED_IDS,  # a removed account's id never comes back to a new one
 )
 
 

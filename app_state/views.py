@@ -10,12 +10,13 @@ and trimmed (1–80 characters); problems raise InvalidName, which names the pro
 Deleting a view that tiles use is allowed: the tiles stay on their boards and say that
 their view was deleted (the board's owner sees the hole and removes it, instead of the
 view silently vanishing from boards). The foreign key of board_tiles.view_id (ON DELETE SET
-NULL, app_state/boards.py) does that in SQLite itself; `delete_view` returns how many
+NULL, app_state/boards.py) does that in the database itself; `delete_view` returns how many
 tiles lost their view so the page can say so.
 
 Every write bumps the "views" change counter in its transaction — first, so the upsert
 opens the write transaction before anything is read (pysqlite only begins one at the first
-write) and two processes cannot interleave. `get_view`, which every board tile calls,
+write; on PostgreSQL the counter's row stays locked until the commit) and two processes
+cannot interleave. `get_view`, which every board tile calls,
 reads from a per-process copy of all views that is reloaded only when the counter moved:
 a save in any server process is seen by the next tile drawn in every other.
 """
@@ -34,7 +35,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Integer,
-    String,
     Table,
     Text,
     delete,
@@ -45,7 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from app_state.db import bump_version, metadata, read_version, state_engine, state_path
+from app_state.db import bump_version, metadata, read_version, state_engine, state_key
+from app_state.dialect import NEVER_REUSED_IDS, name_type
 from app_state.records import (
     InvalidName,
     NotFound,
@@ -62,11 +63,11 @@ WHAT = "view"
 views = Table(
     "views", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(collation="NOCASE"), nullable=False, unique=True),
+    Column("name", name_type(), nullable=False, unique=True),
     Column("spec", Text, nullable=False),  # the spec dict as JSON text (ViewSpec.to_json())
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    sqlite_autoincrement=True,  # a deleted view's id is never reused by a new one
+    **NEVER_REUSED_IDS,  # a deleted view's id is never reused by a new one
 )
 
 
@@ -160,9 +161,9 @@ _cache: dict[str, tuple[tuple[str, int], dict[int, tuple[str, str]]]] = {}
 
 def _all_views() -> dict[int, tuple[str, str]]:
     """{id: (name, spec JSON)}, reloaded only when the change counter moved."""
-    path = str(state_path().absolute())
+    where = state_key()
     with state_engine().connect() as conn:
-        key = (path, read_version(conn, AREA))
+        key = (where, read_version(conn, AREA))
         cached = _cache.get("views")
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -8,6 +8,10 @@ mode), which is only acceptable where nobody else can connect.
 
 A server that started with login required never falls back to demo mode, even if every
 account is removed later (auth/identity.py: "locked").
+
+Before either, the state database must be usable: a PostgreSQL state behind this code's
+schema revision (or any state ahead of it) stops the start with the one line saying what
+to do (app_state/migrate.py); an embedded SQLite file has been upgraded by then.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import ipaddress
 import os
 
+from app_state.db import StateUrlError, state_engine
+from app_state.migrate import StateSchemaError
 from app_state.users import any_enabled_user
 
 ALLOW_NO_AUTH_ENV = "STOCKLENS_ALLOW_NO_AUTH"
@@ -31,8 +37,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def state_refusal() -> str | None:
+    """Why the state database cannot be used (one line), or None."""
+    try:
+        state_engine()
+    except (StateSchemaError, StateUrlError) as exc:
+        return str(exc)
+    return None
+
+
 def serve_refusal(host: str) -> str | None:
     """Why `serve --host host` must not start (one line), or None when it may."""
+    refusal = state_refusal()
+    if refusal:
+        return refusal
     if is_loopback(host) or any_enabled_user():
         return None
     return (f"refusing to serve on {host} without login: no user accounts exist, so anyone "
@@ -46,6 +64,9 @@ def production_allows_demo() -> bool:
 
 def production_refusal() -> str | None:
     """Why gunicorn's app must not start (one line), or None."""
+    refusal = state_refusal()
+    if refusal:
+        return refusal
     if production_allows_demo() or any_enabled_user():
         return None
     return (f"StockLens refuses to start without login: no user accounts exist. Create an "

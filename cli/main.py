@@ -9,14 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app_state.db import StateUrlError
+from app_state.migrate import StateSchemaError
 from cli import (
     alerts_cmd,
     check_cmd,
     data_cmds,
+    db_cmd,
     forecast_cmd,
     query_cmd,
     serve_cmd,
     users_cmd,
+    worker_cmd,
 )
 from cli.args import UsageError
 from data_connectors.source import SourceError
@@ -38,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     users_cmd.add_parser(sub)
     forecast_cmd.add_parser(sub)
     alerts_cmd.add_parser(sub)
+    db_cmd.add_parser(sub)
+    worker_cmd.add_parser(sub)
     return parser
 
 
@@ -48,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(["serve", *(argv or [])])
     try:
         return args.handler(args)
-    except (UsageError, QueryError, SourceError, OSError) as exc:
+    except (UsageError, QueryError, SourceError, OSError, StateSchemaError,
+            StateUrlError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:

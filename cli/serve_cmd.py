@@ -26,17 +26,17 @@ def run(args: argparse.Namespace) -> int:
     from app import create_app, demo_registry
     from auth.startup import is_loopback, serve_refusal
 
-    refusal = serve_refusal(args.host)  # before anything slow: a clear answer at once
-    if refusal:
-        print(f"error: {refusal}", file=sys.stderr)
-        return 1
-    registry = registry_from_args(args) or demo_registry()
-    if args.config:  # the alert scheduler reads its rules from the same file
+    if args.config:  # the alert scheduler reads its rules, the state its state_db:, there
         import os
 
         from data_connectors.config import CONFIG_ENV
 
         os.environ[CONFIG_ENV] = str(args.config.resolve())
+    refusal = serve_refusal(args.host)  # before anything slow: a clear answer at once
+    if refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return 1
+    registry = registry_from_args(args) or demo_registry()
     app = create_app(registry=registry, allow_demo=is_loopback(args.host))
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

@@ -7,7 +7,9 @@ date for a source without one) and forecasts the sources whose key has no stored
 An import nudges it at once. Claiming a run in the state database (app_state/forecasts.py)
 makes sure one process computes it while the others wait for the result.
 
-`python app.py forecast` runs the same `refresh_source` in the foreground.
+`python app.py forecast` runs the same `refresh_source` in the foreground. With several
+servers, `python app.py worker` runs the job (and the alert scheduler) in a process of its
+own and the web tier sets STOCKLENS_FORECAST_JOB=off; the claims make either way safe.
 """
 
 from __future__ import annotations
@@ -127,9 +129,10 @@ def job_enabled() -> bool:
     return os.environ.get(JOB_ENV, "on").strip().lower() not in {"0", "off", "false", "no"}
 
 
-def start_job(sources: Callable[[], list[Source]]) -> ForecastJob | None:
-    """Start this process's job once (None when $STOCKLENS_FORECAST_JOB turns it off)."""
-    if not job_enabled():
+def start_job(sources: Callable[[], list[Source]], force: bool = False) -> ForecastJob | None:
+    """Start this process's job once: None when $STOCKLENS_FORECAST_JOB turns it off,
+    unless `force` (`python app.py worker` runs it whatever the web tier's setting)."""
+    if not (force or job_enabled()):
         return None
     if "job" not in _job:
         _job["job"] = ForecastJob(sources).start()

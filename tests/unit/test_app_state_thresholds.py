@@ -39,8 +39,9 @@ def _version() -> int:
 
 
 def test_the_state_database_lives_in_the_data_folder_unless_moved(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, state_db: Path) -> None:
-    assert db.state_path() == state_db  # the test fixture's own file
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, state_db: Path | str) -> None:
+    # the test fixture's own file (None: its PostgreSQL database, STOCKLENS_TEST_STATE_DB)
+    assert db.state_path() == (state_db if isinstance(state_db, Path) else None)
     monkeypatch.delenv(db.STATE_DB_ENV)
     monkeypatch.setattr(db.paths, "DATA_DIR", tmp_path)
     assert db.state_path() == tmp_path / "stocklens-state.sqlite"
@@ -48,7 +49,7 @@ def test_the_state_database_lives_in_the_data_folder_unless_moved(
     assert (tmp_path / "stocklens-state.sqlite").is_file()
 
 
-def test_round_trip_of_global_and_category_overrides(state_db: Path) -> None:
+def test_round_trip_of_global_and_category_overrides(state_db: Path | str) -> None:
     save_threshold("turnover_days", None, 30, 50)
     save_threshold("turnover_days", "Snacks", 20, 28.5)
     save_threshold("sell_through", "Snacks", 0.75, 0.55)
@@ -59,7 +60,7 @@ def test_round_trip_of_global_and_category_overrides(state_db: Path) -> None:
                                                     "sell_through": Thresholds(0.75, 0.55)}}
     assert loaded.categories_overriding("turnover_days") == ["Snacks"]
     assert _rows() == 3
-    assert state_db.is_file()
+    assert not isinstance(state_db, Path) or state_db.is_file()
 
 
 def test_a_save_with_any_problem_stores_nothing() -> None:

@@ -1,20 +1,18 @@
 """Login rate limiting is shared by server processes through the state database: two
-engines on one SQLite file stand for two gunicorn workers."""
+engines on one state database (a SQLite file, or PostgreSQL with STOCKLENS_TEST_STATE_DB)
+stand for two gunicorn workers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
-from app_state.db import ensure_schema
+from app_state.db import open_state_engine, state_engine
 from auth import rate_limit
 
 
-def _worker(path: Path):
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 10})
-    ensure_schema(engine)
-    return engine
+def _worker(state_db: Path | str):
+    state_engine()  # the schema, made (or checked) once
+    return open_state_engine(str(state_db))
 
 
 def test_failures_counted_by_one_worker_lock_out_in_the_other(state_db: Path) -> None:

@@ -1,6 +1,7 @@
 """rate_limit.claim: the check against the limits and the record of the attempt are one
-step under the state database's write lock. Two engines on one SQLite file stand for two
-workers; threads claim at the same moment."""
+step under the state database's write lock. Two engines on one state database (a SQLite
+file, or PostgreSQL with STOCKLENS_TEST_STATE_DB) stand for two workers; threads claim at
+the same moment."""
 
 from __future__ import annotations
 
@@ -8,17 +9,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
-from app_state.db import BUSY_TIMEOUT_S, ensure_schema
+from app_state.db import open_state_engine, state_engine
 from app_state.login_attempts import login_attempts
 from auth import rate_limit
 
 
-def _worker(path: Path):
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
-    ensure_schema(engine)
-    return engine
+def _worker(state_db: Path | str):
+    state_engine()  # the schema, made (or checked) once
+    return open_state_engine(str(state_db))
 
 
 def _rows(engine) -> int:
