@@ -35,6 +35,7 @@ PAGES = {
     "/thresholds": ".page-title",
     "/settings": ".page-title",
     "/import": ".page-title",
+    "/alerts": ".page-title",
     "/login": ".auth-card",
     "/wall?rotate=5": ".wall-counts",
 }

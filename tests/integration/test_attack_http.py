@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auth.permissions import allows
 from tests.integration.auth_support import PASSWORD, body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,7 +155,7 @@ def test_every_callback_a_manager_may_not_run_is_refused_and_changes_nothing(
         server["state"].parent / "probe.sqlite")})
     assert {d["output"] for d in deps} == set(permissions)  # the same map
     assert None not in permissions.values(), [o for o, p in permissions.items() if p is None]
-    forbidden = [d for d in deps if permissions[d["output"]] not in ("view", "export")]
+    forbidden = [d for d in deps if not allows("manager", permissions[d["output"]])]
     assert len(forbidden) >= 15  # boards, views, thresholds, sources, import …
     before, refused_before = _state(server["state"]), len(_audit(server["state"], "refused"))
     for dep in forbidden:
