@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 import service
 from app_state.boards import add_tile, move_tile, remove_tile, resize_tile
 from app_state.records import NotFound
+from auth.identity import current_user
 from auth.permissions import EDIT_BOARDS, needs
 from auth.permissions import VIEW as READ
 from auth.principal import request_principal
@@ -46,6 +47,7 @@ from components.boards.board_tile import (
     tile_style,
 )
 from components.boards.saved import Board, get_board, get_view, list_views, set_filters
+from components.boards.subscribe import subscribe_dialog
 from components.boards.view_render import render_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
@@ -109,6 +111,8 @@ def _message_page(lang: str, title: str, text: str) -> html.Div:
 def _head_tools(ident: int, own: bool, lang: str) -> html.Div:
     return html.Div([
         dbc.Button(t("boards.board.add", lang), id=f"{P}-add-open", size="sm", color="primary"),
+        dbc.Button(t("subscribe.open", lang), id=f"{P}-sub-open", size="sm",
+                   color="secondary", outline=True),
         dbc.Button(t("boards.board.save_defaults", lang), id=f"{P}-save-defaults", size="sm",
                    color="secondary", outline=True, disabled=not own,
                    title=t("boards.board.save_defaults_hint", lang)),
@@ -139,6 +143,12 @@ def _add_panel(lang: str, is_open: bool) -> dbc.Collapse:
         ], className="board-add-row"),
         html.Div(id=f"{P}-add-feedback", className="board-add-feedback", role="status"),
     ], className="board-add"), id=f"{P}-add", is_open=is_open)
+
+
+def _own_name() -> str | None:
+    """The signed-in account's name (a subscription goes to her); None in demo mode."""
+    user = current_user()
+    return user.name if user is not None and user.user_id is not None else None
 
 
 def _empty_hint(lang: str) -> html.Div:
@@ -182,6 +192,7 @@ def layout(board_id: str = "", **params: str) -> object:
         dcc.Store(id=f"{P}-tick", data=0),
         html.Div(id=f"{P}-notice"),
         _add_panel(lang, is_open=not board.tiles),
+        subscribe_dialog(P, _own_name(), lang),
         html.Div(_empty_hint(lang), id=f"{P}-empty", hidden=bool(board.tiles)),
         html.Div(tiles, id=f"{P}-grid", className="board-grid"),
     ], className="board-page"))
