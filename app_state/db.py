@@ -20,6 +20,7 @@ host is seen by the next read in every other. What differs between SQLite and Po
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from data_connectors import paths
 STATE_DB_ENV = "STOCKLENS_STATE_DB"
 CONFIG_KEY = "state_db"  # in the config file
 STATE_FILE_NAME = "stocklens-state.sqlite"
+_LOOKS_LIKE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")  # a URL that lost a slash
 
 metadata = MetaData()
 
@@ -89,11 +91,14 @@ def _configured() -> tuple[str, Path] | None:
 
 def _as_url(value: str, base: Path, where: str) -> URL:
     """A SQLAlchemy URL, or a path (relative to `base`) as a SQLite file's URL."""
+    if "://" not in value and _LOOKS_LIKE_URL.match(value):
+        raise StateUrlError(f"{where}: {value.split(':', 1)[0]}:… is not a SQLAlchemy URL "
+                            "(scheme://…) nor a path")
     if "://" not in value:
         return URL.create(dialect.SQLITE, database=str((base / value).absolute()))
     try:
         url = make_url(value)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StateUrlError(f"{where}: not a SQLAlchemy URL or a path") from None
     if dialect.is_embedded(url) and url.database not in (None, "", ":memory:") \
             and not Path(url.database).is_absolute():

@@ -32,21 +32,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(state_db: Path, **extra: str) -> dict[str, str]:
+def server_env(state_db: Path | str, **extra: str) -> dict[str, str]:
+    """The environment of a server or command on `state_db`: a SQLite file, or a
+    database URL (kept as text: a Path would fold its "//")."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("STOCKLENS_") or k.startswith("STOCKLENS_TEST_")}
     env.update(STOCKLENS_STATE_DB=str(state_db), STOCKLENS_FORECAST_JOB="off", **extra)
     return env
 
 
-def cli(state_db: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+def cli(state_db: Path | str, *args: str, stdin: str = "",
+        **env: str) -> subprocess.CompletedProcess:
     """`python app.py ARGS` on that state database."""
     return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, input=stdin,
                           env=server_env(state_db, **env), capture_output=True, text=True,
                           timeout=120)
 
 
-def add_account(state_db: Path, name: str, role: str, *scope: str) -> None:
+def add_account(state_db: Path | str, name: str, role: str, *scope: str) -> None:
     args = ["users", "add", name, "--role", role, "--password-stdin"]
     for item in scope:
         args += ["--scope", item]

@@ -173,3 +173,39 @@ def test_a_cache_that_is_down_degrades_to_no_cache(demo_db: Path,
     pd.testing.assert_frame_equal(first, second)
     assert runner.calls == 2
     assert len([m for m in source_log if "cache unavailable" in m]) == 1
+
+
+def test_an_outage_met_by_one_server_is_seen_by_every_other(
+        postgres_db: ScratchDatabase, redis_db: str, source_log: list[str]) -> None:
+    """Two caches on one Redis stand for two servers: the one that meets the outage shares
+    it, the other shows the same incident and serves its last good values without asking
+    the source; whichever sees the source answer again ends it for both."""
+    proxy = TcpProxy("127.0.0.1", 5432).start()
+    via_proxy = sa.engine.make_url(postgres_db.url).set(host="127.0.0.1", port=proxy.port)
+    url = via_proxy.render_as_string(hide_password=False)
+    source_a, source_b = _pg_source(postgres_db, url, revenue=7.0), open_configured(
+        SourceConfig("erp", url))
+    policy = CachePolicy(ttl_s=1, version_ttl_s=0, max_backoff_s=1, incident_check_s=0)
+    a, b = (QueryCache(make_backend(redis_db, 1), policy) for _ in range(2))
+    assert cached(a, source_a, QUERY).iloc[0]["revenue"] == 7.0
+    time.sleep(1.1)  # the fresh result expires; the last good one stays
+
+    proxy.stop()
+    assert cached(a, source_a, QUERY).attrs["stale_since"] is not None
+    seen_by_b = b.status("erp")
+    assert not seen_by_b.ok and seen_by_b.since == a.status("erp").since
+    assert "refused" in seen_by_b.message
+    stale = cached(b, source_b, QUERY)  # within the back-off: the last good values, at once
+    assert stale.iloc[0]["revenue"] == 7.0 and stale.attrs["stale_since"] is not None
+    assert "erp" not in b._incidents  # b never asked the source itself
+    assert len([m for m in source_log if "is failing" in m]) == 1
+
+    proxy.start()
+    time.sleep(1.1)  # past the back-off: b asks the source itself, which answers
+    back = cached(b, source_b, QUERY)
+    assert "stale_since" not in back.attrs
+    assert b.status("erp").ok and a.status("erp").ok  # ended for both
+    assert len([m for m in source_log if "answering again" in m]) == 1
+    source_a.dispose()
+    source_b.dispose()
+    proxy.stop()
