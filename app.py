@@ -36,6 +36,7 @@ def create_app(source: Source | None = None,
     from api import register_api
     from app_state.thresholds import install as use_saved_thresholds
     from auth.setup import install_auth
+    from components.kit.web_app import META_TAGS, add_head_links
     from data_connectors import paths
     from data_connectors.registry import add_imported_databases
     from forecast.job import start_job as start_forecast_job
@@ -56,12 +57,14 @@ def create_app(source: Source | None = None,
     app = dash.Dash(
         __name__, use_pages=True, pages_folder=str(ROOT / "pages"), on_error=callback_failed,
         assets_folder=str(ROOT / "assets"), title="StockLens", update_title=None,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
+                   *META_TAGS],  # "Add to home screen" (components/kit/web_app.py)
         # No validation layout: Dash would build it from every page's layout for whoever
         # sends the first request (their name, CSRF token, filter choices) and embed it in
         # every page served to everyone else.
         suppress_callback_exceptions=True,
     )
+    add_head_links(app)  # the web-app manifest and the home-screen icon
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
     install_callback_errors(app.server)  # a malformed callback request: 400, never 500
     install_security_headers(app)  # CSP, nosniff, Referrer-Policy, framing (web/headers.py)

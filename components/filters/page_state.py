@@ -118,3 +118,24 @@ def register_filter_sync(prefix: str, dims: Iterable[str] = FILTER_DIMENSIONS) -
         Output(f"{prefix}-url-sync", "children"),
         Input(state_id(prefix), "data"),
     )
+
+    # Small screens (components/filters/filter_bar.py filter_drawer): the "Filters (n
+    # active)" button and the chips follow the state; the button, the chips, Done and the
+    # backdrop open and close the drawer. Both in the browser (assets/stocklens_mobile.js).
+    clientside_callback(
+        dash.ClientsideFunction("stocklensMobile", "filterChips"),
+        Output(fid(prefix, "open"), "children"),
+        Output(fid(prefix, "chips"), "children"),
+        Input(state_id(prefix), "data"),
+        State(fid(prefix, "labels"), "data"),
+    )
+    clientside_callback(
+        dash.ClientsideFunction("stocklensMobile", "filterDrawer"),
+        Output(fid(prefix, "drawer"), "className"),
+        Output(fid(prefix, "open"), "aria-expanded"),
+        Input(fid(prefix, "open"), "n_clicks"),
+        Input(fid(prefix, "chips"), "n_clicks"),
+        Input(fid(prefix, "close"), "n_clicks"),
+        Input(fid(prefix, "backdrop"), "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -1,12 +1,21 @@
 """The top bar: product name, page links, which source and data are shown, the source
-switcher (when several sources are configured), the language switch and who is signed in."""
+switcher (when several sources are configured), the language switch and who is signed in.
+
+Below the `xl` breakpoint (1200 px: the page links, the source, the date, the language
+switch and a signed-in user no longer fit on one line) the bar collapses to the brand and
+a menu button; everything else is inside the menu, opened by a clientside callback
+(assets/stocklens_mobile.js: no server round trip). From 1200 px up it is one line, as
+before."""
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 
+import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, html
+from dash.exceptions import AppNotFoundError
 
 from components.kit.user_menu import user_menu
 from i18n import t
@@ -28,6 +37,8 @@ NAV_PAGES: tuple = (
 
 
 ADMIN_ONLY = {"nav.import", "nav.admin"}  # the server refuses them to others anyway
+EXPAND = "xl"  # one line from here up; brand + menu button below (the CSS says 1199.98px)
+TOGGLER, MENU = "nav-toggler", "nav-collapse"
 
 
 def nav_items(lang: str) -> list:
@@ -73,15 +84,57 @@ def navbar(lang: str, source: str | None, choices: dict[str, str],
         dbc.Container([
             html.A([html.Span("◧", className="brand-mark"), t("app.name", lang)],
                    href="/", className="navbar-brand"),
-            dbc.Nav(nav_items(lang), navbar=True, className="me-auto"),
-            html.Div([
-                *[i for i in info if i is not None],
-                html.Button(t("nav.language", lang), id="lang-switch",
-                            className="btn btn-sm btn-outline-light lang-switch",
-                            title=t("nav.language_title", lang),
-                            **{"data-lang": "zh" if lang == "en" else "en"}),
-                user_menu(lang),  # name, role and Log out when signed in
-            ], className="d-flex align-items-center gap-3"),
+            html.Button(html.Span(className="navbar-toggler-icon"), id=TOGGLER, n_clicks=0,
+                        type="button", className="navbar-toggler",
+                        title=t("mobile.menu", lang),
+                        **{"aria-label": t("mobile.menu", lang), "aria-controls": MENU,
+                           "aria-expanded": "false"}),
+            dbc.Collapse([
+                dbc.Nav(nav_items(lang), navbar=True, className="me-auto"),
+                html.Div([
+                    *[i for i in info if i is not None],
+                    html.Button(t("nav.language", lang), id="lang-switch",
+                                className="btn btn-sm btn-outline-light lang-switch",
+                                title=t("nav.language_title", lang),
+                                **{"data-lang": "zh" if lang == "en" else "en"}),
+                    user_menu(lang),  # name, role and Log out when signed in
+                ], className="d-flex align-items-center gap-3 nav-tools"),
+            ], id=MENU, is_open=False, navbar=True),
         ], fluid=True),
-        color="dark", dark=True, className="app-navbar",
+        color="dark", dark=True, expand=EXPAND, className="app-navbar",
     )
+
+
+_installed: weakref.WeakSet[dash.Dash] = weakref.WeakSet()
+
+
+def install(app: dash.Dash) -> None:
+    """The menu button opens and closes the collapsed menu, in the browser. Added to every
+    app (once), as components/grids/metric_grid_callbacks.py adds the grid callbacks:
+    `dash.clientside_callback`'s global list goes to the first app that serves only, and
+    the tests start several apps in one process."""
+    if app in _installed:
+        return
+    _installed.add(app)
+    app.clientside_callback(
+        dash.ClientsideFunction("stocklensMobile", "toggleMenu"),
+        Output(MENU, "is_open"),
+        Output(TOGGLER, "aria-expanded"),
+        Input(TOGGLER, "n_clicks"),
+        State(MENU, "is_open"),
+        prevent_initial_call=True,
+    )
+
+
+def _register() -> None:
+    """On every app constructed from now on, and on the one being constructed (pages,
+    which import this module, are imported while their app is constructed)."""
+    dash.hooks.setup()(install)
+    try:
+        current = dash.get_app()
+    except AppNotFoundError:  # no app yet: the hook installs on the first one
+        return
+    install(current)
+
+
+_register()
