@@ -26,7 +26,7 @@ from tests.integration.servers import (
     drop_database,
     require_reachable,
 )
-from tests.integration.timings import ENGINE_TIMINGS
+from tests.integration.timings import DEPLOYMENTS, ENGINE_TIMINGS
 
 
 def _scratch(server: Server) -> Iterator[ScratchDatabase]:
@@ -51,6 +51,9 @@ def mariadb_db() -> Iterator[ScratchDatabase]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for deployment in DEPLOYMENTS:
+        terminalreporter.section("two-host deployment")
+        terminalreporter.write_line(f"hosts: {deployment}")
     if ENGINE_TIMINGS:
         terminalreporter.section("engine parity: metric query wall time per engine")
         for engine, seconds in ENGINE_TIMINGS.items():

@@ -14,10 +14,12 @@ import threading
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int,
+                 listen_host: str = "127.0.0.1") -> None:
         self.target = (target_host, target_port)
+        self.listen_host = listen_host  # e.g. the host end of a test network's link
         probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((listen_host, 0))
         self.port = probe.getsockname()[1]
         probe.close()
         self._server: socket.socket | None = None
@@ -27,7 +29,7 @@ class TcpProxy:
     def start(self) -> TcpProxy:
         server = socket.socket()
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", self.port))
+        server.bind((self.listen_host, self.port))
         server.listen(64)
         self._server = server
         threading.Thread(target=self._accept, args=(server,), daemon=True).start()
