@@ -29,7 +29,7 @@ import service
 from app_state.boards import add_tile, move_tile, remove_tile, resize_tile
 from app_state.records import NotFound
 from auth.identity import current_user
-from auth.permissions import EDIT_BOARDS, needs
+from auth.permissions import EDIT_ALERTS, EDIT_BOARDS, needs
 from auth.permissions import VIEW as READ
 from auth.principal import request_principal
 from components.analysis.analysis_page import PageContext, open_page, page_header
@@ -47,7 +47,7 @@ from components.boards.board_tile import (
     tile_style,
 )
 from components.boards.saved import Board, get_board, get_view, list_views, set_filters
-from components.boards.subscribe import subscribe_dialog
+from components.boards.subscribe import save_subscription, subscribe_dialog
 from components.boards.view_render import render_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import FILTER_DIMENSIONS, BoardFilters
@@ -399,3 +399,25 @@ def save_defaults(_clicks, state, board, lang):
     return {**board, "defaults": filters.to_store()}, dbc.Alert(
         t("boards.board.defaults_saved", lang), color="success", duration=4000,
         className="board-saved")
+
+
+@callback(
+    Output(f"{P}-sub", "is_open"),
+    Output(f"{P}-sub-feedback", "children"),
+    Input(f"{P}-sub-open", "n_clicks"),
+    Input(f"{P}-sub-cancel", "n_clicks"),
+    Input(f"{P}-sub-confirm", "n_clicks"),
+    State(f"{P}-sub-when", "value"),
+    State(f"{P}-sub-address", "value"),
+    State(f"{P}-sub-skip", "value"),
+    State(f"{P}-board", "data"),
+    State(f"{P}-lang", "data"),
+    prevent_initial_call=True,
+)
+@needs(EDIT_ALERTS)
+def subscribe(_open, _cancel, _confirm, preset, address, skip, board, lang):
+    """Open/close the Subscribe dialog; on confirm store the subscription."""
+    trigger = ctx.triggered_id
+    if trigger != f"{P}-sub-confirm":
+        return trigger == f"{P}-sub-open", None
+    return True, save_subscription(board["id"], preset, address, bool(skip), lang)

@@ -6,12 +6,10 @@ subscribes herself — the mail is built in her scope and goes to her own addres
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import dcc, html
 
-from auth.permissions import EDIT_ALERTS, needs
 from i18n import t
 
-PREFIX = "brd"  # the board page's id prefix (pages/board.py P)
 PRESETS = {"monday": "0 9 * * 1", "daily": "0 8 * * *", "weekdays": "0 8 * * 1-5"}
 
 
@@ -57,25 +55,9 @@ def subscribe_dialog(prefix: str, own_name: str | None, lang: str) -> dbc.Modal:
     ], id=f"{prefix}-sub", is_open=False)
 
 
-@callback(
-    Output(f"{PREFIX}-sub", "is_open"),
-    Output(f"{PREFIX}-sub-feedback", "children"),
-    Input(f"{PREFIX}-sub-open", "n_clicks"),
-    Input(f"{PREFIX}-sub-cancel", "n_clicks"),
-    Input(f"{PREFIX}-sub-confirm", "n_clicks"),
-    State(f"{PREFIX}-sub-when", "value"),
-    State(f"{PREFIX}-sub-address", "value"),
-    State(f"{PREFIX}-sub-skip", "value"),
-    State(f"{PREFIX}-board", "data"),
-    State(f"{PREFIX}-lang", "data"),
-    prevent_initial_call=True,
-)
-@needs(EDIT_ALERTS)
-def subscribe(_open, _cancel, _confirm, preset, address, skip, board, lang):
-    """Open/close the dialog; on confirm validate and store the subscription."""
-    trigger = ctx.triggered_id
-    if trigger != f"{PREFIX}-sub-confirm":
-        return trigger == f"{PREFIX}-sub-open", None
+def save_subscription(board_id: int, preset: str, address: str | None, skip: bool,
+                      lang: str) -> dbc.Alert:
+    """Validate and store the subscription; what the dialog says about it."""
     from alerts.rules import parse_rule
     from app_state.alerts import RuleNameTaken, save_rule
     from app_state.boards import get_board
@@ -84,17 +66,17 @@ def subscribe(_open, _cancel, _confirm, preset, address, skip, board, lang):
     user = current_user()
     own = user.name if user is not None and user.user_id is not None else None
     if own is None and not (address or "").strip():
-        return True, dbc.Alert(t("subscribe.need_address", lang), color="warning")
-    body = subscription_body(board["id"], get_board(board["id"]).name,
-                             preset if preset in PRESETS else "monday", own, address,
-                             bool(skip), lang)
+        return dbc.Alert(t("subscribe.need_address", lang), color="warning")
+    body = subscription_body(board_id, get_board(board_id).name,
+                             preset if preset in PRESETS else "monday", own, address, skip,
+                             lang)
     try:
         parse_rule(body, owner=own)
         save_rule(body, own)
     except RuleNameTaken:
-        return True, dbc.Alert(t("subscribe.taken", lang), color="warning")
+        return dbc.Alert(t("subscribe.taken", lang), color="warning")
     except ValueError as exc:  # ConfigError: names the field (an address that is not one)
-        return True, dbc.Alert(str(exc), color="danger")
-    return True, dbc.Alert([t("subscribe.done", lang, name=body["name"]), " ",
-                            dcc.Link(t("subscribe.manage", lang), href="/alerts")],
-                           color="success")
+        return dbc.Alert(str(exc), color="danger")
+    return dbc.Alert([t("subscribe.done", lang, name=body["name"]), " ",
+                      dcc.Link(t("subscribe.manage", lang), href="/alerts")],
+                     color="success")

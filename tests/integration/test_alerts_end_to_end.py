@@ -178,7 +178,6 @@ def test_two_servers_send_a_due_alert_once(tmp_path: Path, demo_db: Path, state_
                    for i in range(2)]
         try:
             time.sleep(4)  # several ticks of both schedulers
-            first_minute = len(hook.requests)
         finally:
             for server in servers:
                 server.stop()
@@ -186,9 +185,11 @@ def test_two_servers_send_a_due_alert_once(tmp_path: Path, demo_db: Path, state_
     from app_state.alerts import claims_of
 
     claims = claims_of("config:Every minute")
-    assert first_minute == len(claims) >= 1, logs
-    assert len({due for due, _ in claims}) == len(claims)  # one claim per due time
-    assert all(r.accepted for r in hook.requests)
+    assert len(claims) >= 1, logs
+    assert len({due for due, _ in claims}) == len(claims)  # each due time claimed once
+    # it fired at the first due time; a later one (if the minute turned meanwhile) finds it
+    # still firing within its repeat interval: one message in all, never two
+    assert len(hook.requests) == 1 and hook.requests[0].accepted, logs
 
 
 def test_the_service_refuses_a_rule_without_a_principal() -> None:
