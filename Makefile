@@ -20,11 +20,22 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/python app.py serve
 
+# The state's own tests (auth, boards, views, thresholds, forecasts) run a second time with
+# the state on PostgreSQL: a new database per test, copied from a migrated template.
+STATE_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PG_STATE_TESTS := tests/unit/test_app_state_*.py tests/unit/test_board_export_import.py \
+	tests/unit/test_threshold_form.py tests/unit/test_auth_accounts.py \
+	tests/unit/test_auth_rate_limit.py tests/unit/test_throttle_claim.py \
+	tests/unit/test_cli_users.py tests/integration/test_auth_*.py \
+	tests/integration/test_sessions_*.py tests/integration/test_throttle_concurrency.py \
+	tests/integration/test_forecast_job.py
+
 test: $(VENV)/.installed-dev
 	scripts/install_test_deps.sh
 	scripts/ensure_services.sh
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	STOCKLENS_TEST_STATE_DB=$(STATE_PG) $(BIN)/pytest $(PG_STATE_TESTS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
