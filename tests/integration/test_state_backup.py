@@ -65,10 +65,10 @@ def populated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, di
     assert alerts.claim("config:Low stock", datetime(2026, 12, 1, 8, tzinfo=UTC), "vm:1")
     alerts.log_entry("Low stock", "Wang", "firing", "12.5", "webhook hook", True, "sent")
     login_attempts.record_failure("Mallory", "10.0.0.9", 900)
-    if find_spec("forecast.store") is not None:  # a run's artifacts (forecast/store.py)
-        from forecast import store
+    if find_spec("app_state.forecast_artifacts") is not None:  # a run's named artifacts
+        from app_state import forecast_artifacts
 
-        store.save(1, "state", b"\x00artifact\xff")
+        forecast_artifacts.save(1, "state", b"\x00artifact\xff")
     close_state_engine()
     return path, facts
 
