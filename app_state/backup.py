@@ -100,8 +100,9 @@ def export_state(engine: Engine, include_secrets: bool = False) -> dict[str, Any
     """Every row of every table, as of one moment (one read transaction)."""
     revision = migrate.current(engine)
     if revision is None:
-        raise BackupError(f"the state database {migrate.where(engine)} has no StockLens "
-                          "schema: nothing to export")
+        raise BackupError(f"the state database {migrate.where(engine)} has no schema "
+                          f"revision (new, or made by a release before revisions): run "
+                          f"`{migrate.UPGRADE_COMMAND}` on it first")
     out: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
                            "revision": revision, "exported_at": datetime.now(UTC).isoformat(),
                            "from": dialect.backend(engine), "secrets": include_secrets,
