@@ -55,8 +55,10 @@ def copy_of(template: ScratchDatabase) -> ScratchDatabase:
     copy = ScratchDatabase(template.server, unique_name("stocklens_state"))
     engine = admin_engine(template.server)
     with engine.connect() as con:
-        con.execute(sa.text(f'CREATE DATABASE "{copy.name}" TEMPLATE "{template.name}" '
-                            "STRATEGY file_copy"))
+        # PostgreSQL 15+ would WAL-log the copy by default: copying the files is quicker
+        fast = " STRATEGY file_copy" if con.dialect.server_version_info >= (15,) else ""
+        con.execute(sa.text(f'CREATE DATABASE "{copy.name}" TEMPLATE "{template.name}"'
+                            + fast))
     engine.dispose()
     return copy
 
