@@ -100,7 +100,7 @@ def _free_subnet() -> int:
 class Network:
     """Two hosts: namespaces joined by veth links when the machine allows it."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self) -> None:
         self.tag = f"{os.getpid() % 100000}{secrets.token_hex(1)}"
         self.namespaces: list[str] = []
         probe = f"slp{self.tag}"
@@ -109,7 +109,11 @@ class Network:
                                                check=False).returncode == 0 else "loopback"
         if self.mode == "netns":
             _ip("netns", "del", probe)
-        self.hosts = [self._host(i, tmp) for i in (1, 2)]
+        self.hosts: list[Host] = []
+
+    def make_hosts(self, tmp: Path) -> None:
+        for i in (1, 2):
+            self.hosts.append(self._host(i, tmp))
 
     def _host(self, i: int, tmp: Path) -> Host:
         folder = tmp / f"host{i}"
@@ -158,7 +162,7 @@ class Deployment:
         return self.network.hosts[1]
 
 
-def _company_database(tmp: Path) -> tuple[ScratchDatabase, str]:
+def _company_database(tmp: Path) -> ScratchDatabase:
     """The demo's tables (small) in a PostgreSQL database: the company's data source."""
     demo = tmp / "small.duckdb"
     generate_demo(demo, scale=0.05, seed=3, months=9)
@@ -170,9 +174,14 @@ def _company_database(tmp: Path) -> tuple[ScratchDatabase, str]:
         con.close()
     db = create_database(POSTGRES)
     engine = sa.create_engine(db.url)
-    load_canonical(engine, tables)
-    engine.dispose()
-    return db, str(tables["sales"]["date"].max())[:10]
+    try:
+        load_canonical(engine, tables)
+    except BaseException:
+        drop_database(db)
+        raise
+    finally:
+        engine.dispose()
+    return db
 
 
 def _configure(host: Host, state: ScratchDatabase, data: ScratchDatabase) -> None:
@@ -215,11 +224,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     tmp = tmp_path_factory.mktemp("two_hosts")
     redis.Redis(*REDIS, db=REDIS_DB).flushdb()
     state = create_database(POSTGRES)
-    data, _last = _company_database(tmp)
-    network = Network(tmp)
-    DEPLOYMENTS.append(network.describe())  # in pytest's summary
-    deployment = Deployment(network, state, data)
     try:
+        data = _company_database(tmp)
+    except BaseException:
+        drop_database(state)
+        raise
+    network = Network()
+    try:
+        network.make_hosts(tmp)
+        DEPLOYMENTS.append(network.describe())  # in pytest's summary
+        deployment = Deployment(network, state, data)
         for host in network.hosts:
             _configure(host, state, data)
         a = deployment.a
@@ -238,7 +252,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         for host in network.hosts:
             _wait_until_up(host)
         yield deployment
-    finally:
+    finally:  # also when a host could not be set up: nothing of the test stays behind
         for host in network.hosts:
             for process in host.processes:
                 process.terminate()
