@@ -48,6 +48,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/board_bench.py --scales $(SCALES)
 	$(BIN)/python bench/singleflight_bench.py
 	$(BIN)/python bench/backtest.py
+	$(BIN)/python bench/replay_bench.py
+	$(BIN)/python bench/forecast_job_bench.py --scale 10
 	$(BIN)/python bench/report.py
 
 clean:

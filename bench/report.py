@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from report_backtest import backtest_section
+from report_backtest import backtest_section, forecast_job_section, replay_section
 from report_board import board_section
 from report_singleflight import singleflight_section
 from report_wall import wall_load_section
@@ -50,7 +50,8 @@ def demo_build_section(data: dict) -> list[str]:
 
 
 SECTIONS = {"demo_build.json": demo_build_section, "wall_load.json": wall_load_section,
-            "backtest.json": backtest_section, "board_bench.json": board_section,
+            "backtest.json": backtest_section, "replay.json": replay_section,
+            "forecast_job.json": forecast_job_section, "board_bench.json": board_section,
             "singleflight.json": singleflight_section}
 
 

@@ -3,6 +3,7 @@ background job does), then print the replenishment plan's summary and, with --cs
 the purchase suggestions.
 
     python app.py forecast --db data/demo.duckdb --service-level 97.5 --csv orders.csv
+    python app.py forecast --safety-stock demand     # the textbook safety stock, to compare
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="cycle service level behind the safety stock (default 95)")
     p.add_argument("--cover-days", type=int, default=28, metavar="DAYS",
                    help="days of demand an order covers after it arrives (default 28)")
+    p.add_argument("--safety-stock", choices=("error", "demand"), default="error",
+                   help="safety stock from the forecast's own error over the lead time "
+                        "(error, default) or from the spread of daily demand (demand)")
     p.add_argument("--top", type=int, default=20, metavar="N",
                    help="print the N most urgent suggestions (default 20)")
     p.add_argument("--csv", type=Path, metavar="FILE",
@@ -40,7 +44,7 @@ def _policy(args: argparse.Namespace) -> object:
     from metrics.replenishment import Policy
 
     try:
-        return Policy(args.service_level / 100, args.cover_days)
+        return Policy(args.service_level / 100, args.cover_days, args.safety_stock)
     except ValueError as exc:
         raise UsageError(f"--service-level/--cover-days: {exc}") from None
 
@@ -77,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(due):,} of {len(frame):,} SKU-locations at or below their reorder point; "
           f"suggested orders {due['order_qty'].sum():,.0f} units, "
           f"¥{due['order_value'].sum():,.2f} (service level {policy.service_level:.1%}, "
-          f"{policy.cover_days} days of cover)")
+          f"{policy.cover_days} days of cover, safety stock from the "
+          f"{'forecast error' if policy.safety_basis == 'error' else 'demand spread'})")
     for row in due.head(max(args.top, 0)).itertuples():
         when = row.stockout_date.isoformat() if row.stockout_date else "—"
         print(f"  {row.sku:<10} {row.location:<6} on hand {row.on_hand:>8,.0f}  "

@@ -18,6 +18,7 @@ from cli import (
     db_cmd,
     forecast_cmd,
     query_cmd,
+    replenishment_cmd,
     serve_cmd,
     users_cmd,
     worker_cmd,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_cmd.add_parser(sub)
     users_cmd.add_parser(sub)
     forecast_cmd.add_parser(sub)
+    replenishment_cmd.add_parser(sub)
     alerts_cmd.add_parser(sub)
     db_cmd.add_parser(sub)
     worker_cmd.add_parser(sub)

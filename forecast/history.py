@@ -33,11 +33,15 @@ PAIR_CHUNK = 4000  # SKU-locations per read: bounds memory at large scales
 @dataclass
 class History:
     """Demand of `pairs` (a frame of sku_id, location_id, category, channel) on the
-    consecutive days first … first + len(days) − 1: `demand[d, p]`, NaN when unknown."""
+    consecutive days first … first + len(days) − 1: `demand[d, p]`, NaN when unknown;
+    `first_seen[p]`, the index of the first day pair p sold or had stock (before it, the
+    pair did not exist as far as the data tells: its zeros are no demand)."""
 
     first: date
     pairs: pd.DataFrame
     demand: np.ndarray
+    first_seen: np.ndarray | None = None
+    seen: np.ndarray | None = None  # days × pairs: a sale or stock on hand that day
 
     @property
     def days(self) -> int:
@@ -49,6 +53,13 @@ class History:
 
     def index_of(self, day: date) -> int:
         return (day - self.first).days
+
+    def data_start(self) -> int:
+        """The index of the first day any pair sold or had stock: the days before it are
+        before the data, not days without demand."""
+        if self.first_seen is None or not len(self.first_seen):
+            return 0
+        return int(self.first_seen.min())
 
 
 def _rows(source: Source, statement: sa.Select) -> list[tuple]:
@@ -153,12 +164,17 @@ def read_history(source: Source, first: date, last: date,
     column = {key: i for i, key in enumerate(keys)}
     n_days = (last - first).days + 1
     demand = np.zeros((n_days, len(keys)))
+    seen = np.zeros((n_days, len(keys)), dtype=bool)
     for sku, loc, day, qty in sales:
-        demand[(_as_date(day) - first).days, column[(str(sku), str(loc))]] = float(qty or 0)
+        row, col = (_as_date(day) - first).days, column[(str(sku), str(loc))]
+        demand[row, col] = float(qty or 0)
+        seen[row, col] = bool(qty and qty > 0)
     in_stock = np.zeros((len(snapshots) + 2, len(keys)), dtype=bool)  # by snapshot index k
     for sku, loc, k0, k1 in runs:
         in_stock[int(k0):int(k1) + 1, column[(str(sku), str(loc))]] = True
     snap_rows = np.array([(d - first).days for d in snapshots], dtype=int)
+    if len(snap_rows):
+        seen[snap_rows] |= in_stock[1:len(snapshots) + 1]
     if len(snap_rows):
         unknown = ~in_stock[1:len(snapshots) + 1] & (demand[snap_rows] <= 0)
         block = demand[snap_rows]
@@ -167,7 +183,12 @@ def read_history(source: Source, first: date, last: date,
     pairs = pd.DataFrame(keys, columns=["sku_id", "location_id"])
     pairs["category"] = pairs["sku_id"].map(categories).fillna("—")
     pairs["channel"] = pairs["location_id"].map(channels).fillna(DEFAULT_CHANNEL)
-    return History(first, pairs, demand)
+    return History(first, pairs, demand, first_seen_of(seen), seen)
+
+
+def first_seen_of(seen: np.ndarray) -> np.ndarray:
+    """Per pair the index of its first day with a sale or stock (the days if none)."""
+    return np.where(seen.any(axis=0), np.argmax(seen, axis=0), seen.shape[0])
 
 
 def group_daily(source: Source, first: date, last: date) -> pd.DataFrame:
@@ -186,3 +207,50 @@ def group_daily(source: Source, first: date, last: date) -> pd.DataFrame:
     rows = [(_as_date(d), str(c), str(ch), float(q or 0))
             for d, c, ch, q in _rows(source, statement)]
     return pd.DataFrame(rows, columns=["date", "category", "channel", "units"])
+
+
+def _has(source: Source, entity: str, column: str) -> bool:
+    return column not in source.missing.get(entity, ())
+
+
+def stock_on_hand(source: Source, first: date, last: date,
+                  locations: list[str] | None) -> list[tuple]:
+    """(sku_id, location_id, date, units on hand) of every snapshot row in [first, last]
+    (the policy replay's starting stock and what the stock actually was)."""
+    inv = source.relation("inventory").alias()
+    where = [inv.c.date.between(date_param(first), date_param(last))]
+    if locations is not None:
+        where.append(inv.c.location_id.in_(locations))
+    statement = (sa.select(inv.c.sku_id, inv.c.location_id, inv.c.date,
+                           sa.func.sum(inv.c.on_hand_qty))
+                 .where(*where).group_by(inv.c.sku_id, inv.c.location_id, inv.c.date))
+    return [(str(s), str(loc), _as_date(d), float(q or 0))
+            for s, loc, d, q in _rows(source, statement)]
+
+
+def receipt_lines(source: Source, first: date, last: date) -> pd.DataFrame:
+    """Receipts that arrived in [first, last] with an order date: sku, location, supplier,
+    order_date, date, qty, cost (the realised lead times the replay uses)."""
+    columns = ["sku", "location", "supplier", "order_date", "date", "qty", "cost"]
+    if not _has(source, "receipts", "order_date"):
+        return pd.DataFrame(columns=columns)
+    r = source.relation("receipts").alias()
+    supplier = r.c.supplier if _has(source, "receipts", "supplier") else sa.literal(None)
+    cost = r.c.cost if _has(source, "receipts", "cost") else sa.literal(None)
+    statement = (sa.select(r.c.sku_id, r.c.location_id, supplier, r.c.order_date, r.c.date,
+                           r.c.qty, cost)
+                 .where(r.c.date.between(date_param(first), date_param(last)),
+                        r.c.order_date.is_not(None)))
+    rows = [(str(s), str(loc), None if sup is None else str(sup), _as_date(o), _as_date(d),
+             float(q or 0), None if c is None else float(c))
+            for s, loc, sup, o, d, q, c in _rows(source, statement)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def unit_costs(source: Source) -> dict[str, float]:
+    """Unit cost of each SKU from the SKU table (where the source has one)."""
+    if not _has(source, "sku", "unit_cost"):
+        return {}
+    sku = source.relation("sku")
+    return {str(k): float(v) for k, v in _rows(source, sa.select(sku.c.sku_id, sku.c.unit_cost))
+            if v is not None}

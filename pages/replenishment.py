@@ -5,9 +5,12 @@ The stored demand forecasts (computed by the background job, never here) meet to
 stock and the suppliers' lead times: safety stock, reorder point, order quantity up to the
 days of cover, projected stockout date (forecast/plan.py, metrics/replenishment.py).
 SKU-locations at or below their reorder point come first. Filters (region, channel,
-category, supplier), the service level and the days of cover live in the URL; the period
-only sets the history the demand chart shows. Export: the grid's CSV / Excel, and the
-purchase-suggestion CSV (every line to order, by supplier).
+category, supplier), the service level, the days of cover and the safety-stock basis
+(forecast error or demand spread) live in the URL; the period only sets the history the
+demand chart shows. Below the plan, the evidence the job stored: the forecast's quality
+per category against seasonal naive, and the policy replay (components/replenishment/
+forecast_quality.py). Export: the grid's CSV / Excel, and the purchase-suggestion CSV
+(every line to order, by supplier).
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
+from components.replenishment.forecast_quality import (
+    quality_table,
+    replay_figure,
+    replay_summary,
+)
 from components.replenishment.replenishment_params import (
     page_params,
     percent_text,
@@ -44,8 +52,14 @@ from data_connectors.source import SourceError
 from exports.purchase_csv import purchase_csv
 from i18n import t
 from metrics.query import MetricQuery
-from metrics.replenishment import COVER_CHOICES, SERVICE_LEVELS
-from service.replenishment import current_plan, job_state
+from metrics.replenishment import COVER_CHOICES, SAFETY_BASES, SERVICE_LEVELS
+from service.replenishment import (
+    current_plan,
+    forecast_quality,
+    job_state,
+    policy_replay,
+    run_state,
+)
 
 dash.register_page(__name__, path="/replenishment", name="replenishment",
                    title="StockLens · Replenishment")
@@ -68,18 +82,23 @@ def layout(**params: str) -> object:
     lang, policy, suppliers = page.lang, policy_of(params), suppliers_of(params)
     levels = [{"label": f"{percent_text(s)}%", "value": percent_text(s)} for s in SERVICE_LEVELS]
     covers = [{"label": t("repl.cover_option", lang, n=n), "value": n} for n in COVER_CHOICES]
+    bases = [{"label": t(f"repl.safety.{b}", lang), "value": b} for b in SAFETY_BASES]
     supplier_menu = dcc.Dropdown(
         id=f"{P}-supplier", options=_supplier_choices(page.source), value=suppliers,
         multi=True, placeholder=t("filter.all", lang), className="repl-supplier")
     return page.frame([
         *page_header(P, t("repl.title", lang), page,
-                     page_params(policy.service_level, policy.cover_days, suppliers)),
+                     page_params(policy.service_level, policy.cover_days, suppliers,
+                                 policy.safety_basis)),
         options_bar([
             option(t("repl.service_level", lang),
                    segmented(f"{P}-service", levels, percent_text(policy.service_level)),
                    hint=t("repl.service_hint", lang, z=f"{policy.z:.3f}")),
             option(t("repl.cover", lang), segmented(f"{P}-cover", covers, policy.cover_days),
                    hint=t("repl.cover_hint", lang)),
+            option(t("repl.safety", lang), segmented(f"{P}-safety", bases,
+                                                      policy.safety_basis),
+                   hint=t("repl.safety_hint", lang)),
             option(t("repl.supplier", lang), supplier_menu),
         ]),
         html.Div(id=f"{P}-notice"),
@@ -90,6 +109,13 @@ def layout(**params: str) -> object:
             config={"displayModeBar": False, "responsive": True}))),
         section(t("repl.table", lang), loading(html.Div(id=f"{P}-grid")),
                 hint_id=f"{P}-grid-hint"),
+        section(t("repl.quality", lang), loading(html.Div(id=f"{P}-quality")),
+                hint_id=f"{P}-quality-hint"),
+        section(t("repl.replay", lang), loading(html.Div([
+            html.Div(id=f"{P}-replay-summary", className="repl-replay-summary"),
+            dcc.Graph(id=f"{P}-replay", figure=message_figure(""), className="board-graph",
+                      config={"displayModeBar": False, "responsive": True})])),
+                hint_id=f"{P}-replay-hint"),
         dcc.Download(id=f"{P}-csv-download"),
     ])
 
@@ -102,15 +128,18 @@ register_filter_sync(P)
     Input(f"{P}-service", "value"),
     Input(f"{P}-cover", "value"),
     Input(f"{P}-supplier", "value"),
+    Input(f"{P}-safety", "value"),
     State(state_id(P), "data"),
     prevent_initial_call=True,
 )
 @needs(VIEW)
-def set_options(service, cover, suppliers, state):
-    """Service level, days of cover and suppliers into the page state (and the URL)."""
-    policy = policy_of({"service": service, "cover": str(cover)})
+def set_options(service, cover, suppliers, safety, state):
+    """Service level, days of cover, suppliers and the safety-stock basis into the page
+    state (and the URL)."""
+    policy = policy_of({"service": service, "cover": str(cover), "safety": safety})
     return with_page(state, push=False, **page_params(policy.service_level, policy.cover_days,
-                                                      suppliers_of({"supplier": suppliers})))
+                                                      suppliers_of({"supplier": suppliers}),
+                                                      policy.safety_basis))
 
 
 def _waiting(source: str, lang: str) -> tuple[object, bool]:
@@ -170,6 +199,43 @@ def show_plan(state, _tick, lang):
     figure = demand_figure(history, frame, paths, plan.as_of, lang)
     return (notice, plan_cards(frame, paths, lang), subtitle, figure, grid,
             t("repl.table_hint", lang), True)
+
+
+@callback(
+    Output(f"{P}-quality", "children"),
+    Output(f"{P}-quality-hint", "children"),
+    Output(f"{P}-replay-summary", "children"),
+    Output(f"{P}-replay", "figure"),
+    Output(f"{P}-replay-hint", "children"),
+    Input(state_id(P), "data"),
+    Input(f"{P}-poll", "n_intervals"),
+    State(f"{P}-lang", "data"),
+)
+@needs(VIEW)
+@shows_failure(lambda error, state, _tick, lang: (error_alert(error, lang), "", "",
+                                                  message_figure(str(error)), ""))
+def show_evidence(state, _tick, lang):
+    """The stored forecast-quality figures and policy replay of the plan's SKU-locations."""
+    page = state["page"]
+    filters, _, _ = period_of(state)
+    policy = policy_of(page)
+    plan = current_plan(request_principal(), state["source"], filters.where(), policy,
+                        suppliers_of(page))
+    if plan is None:
+        return "", "", "", message_figure(""), ""
+    quality = forecast_quality(state["source"], plan)
+    origins = run_state(plan.run).get("calibration_origins", [])
+    quality_hint = t("repl.quality_hint", lang, n=len(origins), origins=", ".join(origins))
+    replay = policy_replay(plan)
+    if replay is None:
+        return (quality_table(quality, lang), quality_hint, t("repl.replay.none", lang),
+                message_figure(""), "")
+    result, keep = replay
+    table = result.summary(keep)
+    hint = t("repl.replay_hint", lang, first=result.first.isoformat(),
+             last=result.last.isoformat())
+    return (quality_table(quality, lang), quality_hint, replay_summary(table, policy, lang),
+            replay_figure(table, policy, lang), hint)
 
 
 @callback(

@@ -5,7 +5,10 @@ put together by forecast/plan.py.
 
 A plan is pandas work over thousands of rows, built once per question and principal and
 kept in a small LRU (two scopes never share one). Forecasts are read from the app-state
-database (app_state/forecasts.py), never computed here: the background job does that.
+database (app_state/forecasts.py, with the run's artifacts of forecast/store.py), never
+computed here: the background job does that. The forecast-quality sums and the policy
+replay a run stores are kept per location and category; a page gets the rows of its
+plan's SKU-locations only, i.e. of its reader's scope and filters.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import pandas as pd
 from cachetools import LRUCache
 
 from app_state.forecasts import ForecastRun, latest_run, load_series, runs_of
+from forecast import store
+from forecast.job import error_shapes
 from forecast.plan import build_plan, sku_lead_times
 from metrics.lead_times import lead_time_query
 from metrics.query import MetricQuery
@@ -60,13 +65,65 @@ def lead_frames(principal: Principal, source: str,
 
 
 def forecasts_from(run: ForecastRun, as_of: date) -> tuple[pd.DataFrame, np.ndarray]:
-    """The run's forecasts, their paths starting the day after `as_of` (a run made on
-    older data loses the days already past)."""
+    """The run's forecasts (with the error terms of its series artifact, when stored),
+    their paths starting the day after `as_of` (a run made on older data loses the days
+    already past)."""
     frame, paths = load_series(run.id)
+    extra = store.load(run.id, store.SERIES)
+    if extra is not None:
+        more = store.unpack_frame(extra)
+        frame = frame.merge(more, on=["sku_id", "location_id"], how="left")
     skip = (as_of - run.origin).days
     if 0 < skip < paths.shape[1] - 7:
         paths = paths[:, skip:]
     return frame, paths
+
+
+def run_state(run: ForecastRun) -> dict:
+    """The run's model choice and lead-time error calibration (forecast/job.py)."""
+    found = store.unpack_json(store.load(run.id, store.STATE))
+    return found if isinstance(found, dict) else {}
+
+
+def forecast_quality(source: str, plan: Plan) -> pd.DataFrame | None:
+    """Per category of the plan's SKU-locations (its reader's scope and filters): WAPE,
+    bias, MASE and RMSSE of the forecast and of seasonal naive on the run's past origins
+    (forecast/calibration.py), with an "(all)" row; None before the run stored them."""
+    del source
+    payload = store.load(plan.run.id, store.QUALITY)
+    if payload is None:
+        return None
+    rows = store.unpack_frame(payload)
+    seen = plan.frame[["location", "category"]].drop_duplicates().astype(str)
+    rows = rows.merge(seen, left_on=["location_id", "category"],
+                      right_on=["location", "category"])
+    if rows.empty:
+        return pd.DataFrame(columns=["category", "method", "wape", "bias", "mase", "rmsse"])
+    sums = ["abs_error", "error", "actual", "cells", "mase_sum", "rmsse_sum", "series"]
+    per = rows.groupby(["category", "method"], as_index=False)[sums].sum()
+    overall = rows.groupby("method", as_index=False)[sums].sum().assign(category="(all)")
+    out = pd.concat([overall, per], ignore_index=True)
+    out["wape"] = out["abs_error"] / out["actual"].where(out["actual"] > 0)
+    out["bias"] = out["error"] / out["actual"].where(out["actual"] > 0)
+    out["mase"] = out["mase_sum"] / out["series"].where(out["series"] > 0)
+    out["rmsse"] = out["rmsse_sum"] / out["series"].where(out["series"] > 0)
+    return out
+
+
+def policy_replay(plan: Plan) -> tuple[object, np.ndarray] | None:
+    """The run's policy replay (forecast/replay.py) and which of its rows (location ×
+    category) the plan's SKU-locations cover; None before it is stored."""
+    from forecast.replay import unpack_replay
+
+    payload = store.load(plan.run.id, store.REPLAY)
+    if payload is None:
+        return None
+    result = unpack_replay(payload)
+    seen = set(zip(plan.frame["location"].astype(str), plan.frame["category"].astype(str),
+                   strict=True))
+    keep = np.array([(loc, cat) in seen for loc, cat in zip(
+        result.keys["location_id"], result.keys["category"], strict=True)], dtype=bool)
+    return result, keep
 
 
 def current_plan(principal: Principal, source: str, where: dict[str, list[str]] | None,
@@ -87,7 +144,7 @@ def current_plan(principal: Principal, source: str, where: dict[str, list[str]] 
         found = _plans.get(key)
     if found is None:  # a plan is pandas work: built once per question, not per screen
         plan = build_plan(stock, frame, paths, sku_lead_times(by_sku, by_supplier), policy,
-                          as_of)
+                          as_of, error_shapes=error_shapes(run_state(run_)))
         if suppliers:
             plan = plan[plan["supplier"].isin(suppliers)].reset_index(drop=True)
         found = Plan(plan, paths, run_, as_of)

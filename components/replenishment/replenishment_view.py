@@ -98,7 +98,8 @@ def plan_columns(lang: str) -> list[Column]:
     """The plan grid: identity, status, stock and forecast, the policy, the order."""
     status_labels = {s: t(f"repl.status.{s}", lang) for s in ("bad", "warn", "good")}
     method_labels = {m: t(f"repl.method.{m}", lang)
-                     for m in ("ets", "croston", "moving_average", "none", "inactive")}
+                     for m in ("ses", "croston", "sba", "tsb", "adida", "imapa", "pooled",
+                               "moving_average", "none", "inactive")}
 
     def col(field: str, kind: str = "text", **extra: object) -> Column:
         return Column(field, t(f"repl.col.{field}", lang), kind, **extra)  # type: ignore[arg-type]
@@ -109,7 +110,8 @@ def plan_columns(lang: str) -> list[Column]:
         col("supplier"), col("on_hand", "int", status="status"), col("reorder_point", "units"),
         col("order_qty", "int"), col("order_value", "money"), col("stockout_date", "date"),
         col("order_by", "date"), col("forecast_daily", "number"), col("sigma", "number"),
-        col("lead_time", "days"), col("safety_stock", "units"), col("order_up_to", "units"),
+        col("lead_time", "days"), col("lead_sigma", "number"), col("safety_stock", "units"),
+        col("order_up_to", "units"),
         col("category"), col("region"), col("method", labels=method_labels),
     ]
 

@@ -1,6 +1,7 @@
 """The replenishment page in a real browser: it waits for stored forecasts and updates by
 itself when they arrive, shows the plan's numbers for the URL's filters, and the service
-level changes them (and the URL)."""
+level and the safety-stock basis change them (and the URL); the forecast-quality panel
+and the policy replay the job stored are shown."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from app import create_app
-from app_state.forecasts import latest_run, load_series
+from app_state.forecasts import latest_run
 from data_connectors.source import open_duckdb
-from forecast.job import refresh_source
+from forecast.job import error_shapes, refresh_source
 from forecast.plan import build_plan, sku_lead_times
 from metrics.lead_times import lead_time_query
 from metrics.query import MetricQuery
 from metrics.replenishment import Policy
+from service.replenishment import forecasts_from, run_state
 from tests.browser.test_board_tiles import eventually
 from tests.service_support import run_lead_times, run_query
 
@@ -31,7 +33,7 @@ return Array.from(document.querySelectorAll(
   .map(r => r.getAttribute('row-id'));"""
 
 
-def expected_plan(db: Path, region: str, service: float) -> object:
+def expected_plan(db: Path, region: str, service: float, basis: str = "error") -> object:
     """The plan for a region without the app: stock and lead times through the metrics
     layer, the stored forecasts, forecast/plan.py."""
     source = open_duckdb(db)
@@ -46,8 +48,10 @@ def expected_plan(db: Path, region: str, service: float) -> object:
             run_lead_times(source, lead_time_query(start, last, ("supplier",))))
     finally:
         source.dispose()
-    frame, paths = load_series(latest_run(source.name).id)
-    return build_plan(stock, frame, paths, leads, Policy(service, 28), last)
+    run = latest_run(source.name)
+    frame, paths = forecasts_from(run, last)  # the paths with the run's error terms
+    return build_plan(stock, frame, paths, leads, Policy(service, 28, basis), last,
+                      error_shapes=error_shapes(run_state(run)))
 
 
 def text(dash_duo, selector: str) -> str | None:
@@ -84,4 +88,22 @@ def test_page_waits_for_forecasts_then_shows_the_plan_of_its_filters(dash_duo,
     eventually(lambda: text(dash_duo, "#repl-kpi-due"), f"{more:,}", timeout=60)
     query = parse_qs(urlparse(dash_duo.driver.current_url).query)
     assert query == {"region": [region], "service": ["99"]}
+
+    # the textbook safety stock instead: its own plan, in the URL too
+    spread = expected_plan(demo_db, region, 0.99, "demand")
+    spread_due = int((spread["status"] != "good").sum())
+    labels = dash_duo.driver.find_elements("css selector", "#repl-safety label")
+    next(e for e in labels if e.text.strip() == "demand spread").click()
+    eventually(lambda: text(dash_duo, "#repl-kpi-due"), f"{spread_due:,}", timeout=60)
+    query = parse_qs(urlparse(dash_duo.driver.current_url).query)
+    assert query == {"region": [region], "service": ["99"], "safety": ["demand"]}
+
+    # the evidence: forecast quality per category of the region, the replay (stored
+    # after the forecasts by the same job run)
+    eventually(lambda: "All categories" in (text(dash_duo, "#repl-quality-table") or ""),
+               True, timeout=60)
+    quality = text(dash_duo, "#repl-quality-table")
+    assert all(c in quality for c in plan["category"].unique())
+    eventually(lambda: (text(dash_duo, "#repl-replay-summary") or "").startswith(
+        "At 99% target"), True, timeout=60)
     assert [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"] == []

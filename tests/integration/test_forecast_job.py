@@ -1,6 +1,8 @@
 """The stored forecast job on the demo data: one run per source and data key, its series
 checked against demand computed independently in SQL, claims that keep a second process
-out, and `app.py forecast` writing the purchase suggestions."""
+out, `app.py forecast` writing the purchase suggestions; the run's artifacts (forecast
+quality, lead-time error, policy replay) reaching the plan, an incremental refit equal
+to a full one, and `app.py replenishment replay`."""
 
 from __future__ import annotations
 
@@ -46,8 +48,9 @@ def test_the_job_stores_one_run_per_data_key_checked_against_sql(demo_db: Path,
     frame, paths = load_series(run.id)
     assert paths.shape == (len(frame), HORIZON) and len(frame) == run.series > 100
     assert np.all(paths >= 0) and np.isfinite(paths).all()
-    assert set(frame["method"]) >= {"ets", "croston"}
-    busy = frame[frame["method"] == "ets"].nlargest(3, "history_mean")
+    assert "ses" in set(frame["method"])  # smooth and erratic series
+    assert set(frame["method"]) & {"croston", "sba", "tsb", "adida", "imapa"}  # intermittent
+    busy = frame[frame["method"] == "ses"].nlargest(3, "history_mean")
     first = last - timedelta(days=WINDOW - 1)
     # plain SQL text on an engine of its own (a bare duckdb.connect with another
     # configuration is refused while another test's app holds the file in this process)
@@ -118,3 +121,151 @@ def test_a_run_in_progress_is_claimed_once() -> None:
     assert first is not None
     assert claim_run("some-source", "version:7", date(2026, 1, 31)) is None
     assert [r.status for r in runs_of("some-source")] == ["running"]
+
+
+def _cut_copy(demo_db: Path, folder: Path, days: int) -> tuple[Path, object]:
+    """A copy of the demo without its last `days` days (kept aside in the same file)."""
+    import shutil
+
+    import duckdb
+
+    copy = folder / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    con = duckdb.connect(str(copy))
+    last = con.execute("select max(date) from sales").fetchone()[0]
+    cut = last - timedelta(days=days)
+    for table in ("sales", "inventory", "receipts"):
+        con.execute(f"create table kept_{table} as select * from {table} where date > ?",
+                    [cut])
+        con.execute(f"delete from {table} where date > ?", [cut])
+    con.execute("insert or replace into stocklens_meta values ('data_version', 'cut')")
+    con.close()
+    return copy, last
+
+
+def _restore(copy: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(copy))
+    for table in ("sales", "inventory", "receipts"):
+        con.execute(f"insert into {table} select * from kept_{table}")
+    con.execute("insert or replace into stocklens_meta values ('data_version', 'whole')")
+    con.close()
+
+
+def _mode(run_id: int) -> str:
+    from forecast import store
+
+    return store.unpack_json(store.load(run_id, store.STATE))["mode"]
+
+
+def test_new_days_refit_incrementally_as_a_full_refit_would(
+        demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from forecast.refit import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    copy, _ = _cut_copy(demo_db, tmp_path, 3)
+    source = open_duckdb(copy)
+    first = refresh_source(source, replay=False)
+    source.dispose()
+    assert first is not None and _mode(first.id) == "full"
+    _restore(copy)
+    source = open_duckdb(copy)
+    try:
+        quick = refresh_source(source, replay=False)  # three new days: only they are read
+        assert quick is not None and _mode(quick.id) == "incremental"
+        assert quick.origin == first.origin + timedelta(days=3)
+        frame, paths = load_series(quick.id)
+        frame, paths = frame.copy(), paths.copy()
+        import shutil
+
+        shutil.rmtree(tmp_path / "cache")  # no cache: everything is read again
+        again = refresh_source(source, force=True, replay=False)
+    finally:
+        source.dispose()
+    assert again is not None and _mode(again.id) == "full"
+    whole, whole_paths = load_series(again.id)
+    assert frame[["sku_id", "location_id", "method"]].equals(
+        whole[["sku_id", "location_id", "method"]])
+    assert np.allclose(paths, whole_paths, rtol=1e-5, atol=1e-5)
+    assert np.allclose(frame["sigma"], whole["sigma"], rtol=1e-6)
+
+
+def test_a_changed_past_is_read_again(demo_db: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from forecast.refit import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    copy, _ = _cut_copy(demo_db, tmp_path, 2)
+    source = open_duckdb(copy)
+    refresh_source(source, replay=False)
+    source.dispose()
+    _restore(copy)
+    con = duckdb.connect(str(copy))  # … and a sale of the past corrected
+    con.execute("update sales set qty = qty + 1 where date = (select max(date) - 30 "
+                "from sales)")  # inside the window the run reads
+    con.close()
+    source = open_duckdb(copy)
+    try:
+        run = refresh_source(source, replay=False)
+    finally:
+        source.dispose()
+    assert run is not None and _mode(run.id) == "full"
+
+
+def test_the_plan_gets_the_runs_error_terms_quality_and_replay(demo_db: Path) -> None:
+    from forecast import store
+    from metrics.replenishment import Policy
+    from service import ALL_DATA, sources
+    from service.replenishment import current_plan, forecast_quality, policy_replay
+
+    source = open_duckdb(demo_db)
+    sources.use_source(source)
+    run = refresh_source(source)  # with the replay
+    assert run is not None
+    for name in (store.SERIES, store.STATE, store.QUALITY, store.REPLAY):
+        assert store.load(run.id, name) is not None, name
+    error = current_plan(ALL_DATA, source.name, None, Policy(0.95, 28, "error"))
+    spread = current_plan(ALL_DATA, source.name, None, Policy(0.95, 28, "demand"))
+    assert error is not None and spread is not None
+    assert (error.frame["lead_sigma"] > 0).mean() > 0.8
+    # the two bases give different safety stocks for the same SKU-locations
+    both = error.frame.merge(spread.frame, on=["sku", "location"], suffixes=("", "_d"))
+    assert not np.allclose(both["safety_stock"], both["safety_stock_d"])
+    quality = forecast_quality(source.name, error)
+    overall = quality[quality["category"] == "(all)"].set_index("method")
+    assert overall.loc["forecast", "wape"] < overall.loc["seasonal_naive", "wape"]
+    assert set(quality["category"]) == {"(all)", *error.frame["category"]}
+    replay = policy_replay(error)
+    assert replay is not None
+    result, keep = replay
+    assert keep.all()  # all data: every row of the replay is the plan's
+    table = result.summary(keep).set_index("name")
+    assert table.loc["0.95|error", "cycles"] > 0 and table.loc["actual", "cycles"] > 0
+    assert 0 < table.loc["0.95|error", "fill_rate"] <= 1
+    # a region's plan sees its region's rows only
+    region = source.distinct_values("location", "region")[0]
+    narrow = current_plan(ALL_DATA, source.name, {"region": [region]}, Policy())
+    _, some = policy_replay(narrow)
+    assert 0 < some.sum() < len(some)
+    narrow_quality = forecast_quality(source.name, narrow)
+    assert set(narrow_quality["category"]) <= set(quality["category"])
+
+
+def test_cli_replays_the_policy(demo_db: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["replenishment", "replay", "--db", str(demo_db), "--days", "63",
+                 "--service-level", "90"]) == 0
+    out = capsys.readouterr().out
+    assert "policy replay of" in out and "target cycle service level 90.0%" in out
+    for label in ("StockLens (forecast error)", "StockLens (demand spread)",
+                  "what actually happened"):
+        assert label in out
+    assert main(["replenishment", "replay", "--db", str(demo_db), "--days", "63",
+                 "--safety-stock", "error", "--json"]) == 0
+    import json
+
+    found = json.loads(capsys.readouterr().out)
+    assert [r["basis"] for r in found["rows"]] == ["error", "actual"]
+    assert main(["replenishment", "replay", "--db", str(demo_db), "--days", "5"]) == 2

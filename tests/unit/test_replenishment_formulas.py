@@ -89,3 +89,44 @@ def test_policy_validates_its_knobs() -> None:
         Policy(0.95, 0)
     with pytest.raises(ValueError):
         Policy(1.0, 28)
+
+
+def test_safety_stock_from_the_forecast_error_over_the_lead_time() -> None:
+    from metrics.replenishment import (
+        error_reorder_point,
+        lead_time_sigma,
+        policy_reorder_point,
+        review_undershoot,
+    )
+
+    # σ = 2/day, σ_level = 0.5/day, L = 9: √(9·4 + 81·0.25) = √56.25 = 7.5
+    assert lead_time_sigma(2.0, 9, 0.5) == pytest.approx(7.5)
+    assert lead_time_sigma(10.0, 4) == pytest.approx(20.0)  # no level error: σ·√L
+    path = np.full((1, 30), 3.0)  # 3 a day
+    # one lead time, normal errors: R = D(L) + z·σ_LT = 27 + 1.645 × 7.5
+    assert error_reorder_point(0.95, path, 9, 2.0, 0.5)[0] == pytest.approx(
+        27 + service_z(0.95) * 7.5, abs=1e-6)
+    # an uncertain lead time needs more stock, never less
+    assert error_reorder_point(0.95, path, 9, 2.0, 0.5, lead_spread=3.0)[0] > 27 + 1.645 * 7.5
+    # a right-skewed error (its 95 % quantile 2.0 instead of 1.645) raises it to D + 2·σ_LT
+    from metrics.replenishment import ERROR_PROBS, normal_quantiles
+
+    skewed = normal_quantiles()
+    upper = np.asarray(ERROR_PROBS) >= 0.95
+    skewed[upper] *= 2.0 / skewed[ERROR_PROBS.index(0.95)]
+    assert error_reorder_point(0.95, path, 9, 2.0, 0.5, quantiles=skewed[None, :])[0] == \
+        pytest.approx(27 + 2.0 * 7.5, abs=1e-3)
+    # the review's undershoot: (σ²/μ + μ − 1) / 2 = (9/3 + 3 − 1) / 2 = 2.5 units
+    assert review_undershoot(3.0, 3.0) == pytest.approx(2.5)
+    assert review_undershoot(0.0, 1.0) == 0.0
+    rop, safety = policy_reorder_point(Policy(0.95, 28, "error"), path, 9, 2.0, 0.5,
+                                       sigma_demand=3.0, mean_daily=3.0)
+    assert rop[0] == pytest.approx(27 + service_z(0.95) * 7.5 + 2.5, abs=1e-6)
+    assert safety[0] == pytest.approx(rop[0] - 27)
+    # the textbook basis: z · σ_demand · √L = 1.645 × 3 × 3
+    rop, safety = policy_reorder_point(Policy(0.95, 28, "demand"), path, 9, 2.0, 0.5,
+                                       sigma_demand=3.0)
+    assert safety[0] == pytest.approx(service_z(0.95) * 9) and rop[0] == pytest.approx(
+        27 + service_z(0.95) * 9)
+    with pytest.raises(ValueError):
+        Policy(0.95, 28, "gut feeling")
