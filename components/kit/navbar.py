@@ -15,7 +15,6 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html
-from dash.exceptions import AppNotFoundError
 
 from components.kit.user_menu import user_menu
 from i18n import t
@@ -109,10 +108,10 @@ _installed: weakref.WeakSet[dash.Dash] = weakref.WeakSet()
 
 
 def install(app: dash.Dash) -> None:
-    """The menu button opens and closes the collapsed menu, in the browser. Added to every
-    app (once), as components/grids/metric_grid_callbacks.py adds the grid callbacks:
-    `dash.clientside_callback`'s global list goes to the first app that serves only, and
-    the tests start several apps in one process."""
+    """The menu button opens and closes the collapsed menu, in the browser. Added by
+    create_app to StockLens's own app (once): `dash.clientside_callback`'s global list
+    goes to the first app that serves only, and an app without the navbar (a test's
+    small app) must not get a callback whose ids it lacks."""
     if app in _installed:
         return
     _installed.add(app)
@@ -124,17 +123,3 @@ def install(app: dash.Dash) -> None:
         State(MENU, "is_open"),
         prevent_initial_call=True,
     )
-
-
-def _register() -> None:
-    """On every app constructed from now on, and on the one being constructed (pages,
-    which import this module, are imported while their app is constructed)."""
-    dash.hooks.setup()(install)
-    try:
-        current = dash.get_app()
-    except AppNotFoundError:  # no app yet: the hook installs on the first one
-        return
-    install(current)
-
-
-_register()
