@@ -11,7 +11,6 @@ import base64
 import csv
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,6 @@ def test_machine_outputs_keep_the_raw_names(formula_db: Path, client: FlaskClien
     assert {row["sku_name"] for row in answer.get_json()["rows"]} >= RAW
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_every_download_holds_the_names_as_text(client: FlaskClient) -> None:
     state, lang = ("exp-state", "data", explore_state()), ("exp-lang", "data", "en")
 
