@@ -17,8 +17,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
+# make run PORT=8060 HOST=0.0.0.0 (any address but loopback needs a user account: README)
+HOST ?= 127.0.0.1
+PORT ?= 8050
 run: $(VENV)/.installed
-	$(BIN)/python app.py serve
+	$(BIN)/python app.py serve --host $(HOST) --port $(PORT)
 
 # The state's own tests (auth, boards, views, thresholds, forecasts) run a second time with
 # the state on PostgreSQL: a new database per test, copied from a migrated template.

@@ -126,11 +126,18 @@ def ensure_demo_data(path: Path | None = None) -> Path:
 
 
 def demo_registry() -> SourceRegistry:
-    """The demo data set as the only source (built on first use)."""
+    """The demo data set as the only source (built on first use, with the demo boards)."""
+    from data_connectors.paths import DEMO_DB
     from data_connectors.registry import SourceRegistry
     from data_connectors.source import open_duckdb
 
-    return SourceRegistry.of_source(open_duckdb(ensure_demo_data()))
+    first_run = not DEMO_DB.exists()
+    registry = SourceRegistry.of_source(open_duckdb(ensure_demo_data()))
+    if first_run:  # with the data, its two boards (examples/boards/), so /boards is not empty
+        from components.boards.demo_boards import add_demo_boards
+
+        add_demo_boards()
+    return registry
 
 
 @cache
