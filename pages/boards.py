@@ -35,6 +35,7 @@ from auth.permissions import EDIT_BOARDS, VIEW, needs
 from components.boards.board_file import InvalidBoardFile, export_board, import_board
 from components.boards.board_list import LIST_ACT, boards_table, views_table
 from components.boards.saved import create_board, get_view, list_views
+from components.kit.confirm_delete import closing, confirm_io, delete_modal
 from components.kit.page_frame import page_frame, section
 from i18n import resolve_language, t
 
@@ -96,18 +97,6 @@ def _rename_modal(lang: str) -> dbc.Modal:
     ], id=f"{P}-rename", is_open=False)
 
 
-def _delete_modal(lang: str) -> dbc.Modal:
-    return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle(t("boards.delete.title", lang))),
-        dbc.ModalBody(id=f"{P}-delete-text"),
-        dbc.ModalFooter([
-            dbc.Button(t("boards.cancel", lang), id=f"{P}-delete-cancel", color="secondary",
-                       outline=True),
-            dbc.Button(t("boards.act.delete", lang), id=f"{P}-delete-confirm", color="danger"),
-        ]),
-    ], id=f"{P}-delete", is_open=False)
-
-
 def layout(**params: str) -> html.Div:
     lang = resolve_language(params.get("lang"))
     board_list, view_list = _lists(lang)
@@ -134,7 +123,9 @@ def layout(**params: str) -> html.Div:
                                         className="btn btn-sm btn-outline-primary"),
                                className="list-tools")),
         html.P(t("boards.views.hint", lang), className="list-hint"),
-        _rename_modal(lang), _delete_modal(lang),
+        _rename_modal(lang),
+        delete_modal(P, t("boards.delete.title", lang), t("boards.cancel", lang),
+                     t("boards.act.delete", lang)),
         dcc.Store(id=f"{P}-refresh", data=0),
         dcc.Store(id=f"{P}-target"),
         dcc.Store(id=f"{P}-lang", data=lang),
@@ -255,20 +246,10 @@ def rename(_save, _submit, _cancel, name, target, refresh, lang):
     return False, False, "", refresh + 1, _feedback(t("boards.done.renamed", lang, name=stored))
 
 
-@callback(
-    Output(f"{P}-delete", "is_open", allow_duplicate=True),
-    Output(f"{P}-refresh", "data", allow_duplicate=True),
-    Output(f"{P}-feedback", "children", allow_duplicate=True),
-    Input(f"{P}-delete-confirm", "n_clicks"),
-    Input(f"{P}-delete-cancel", "n_clicks"),
-    State(f"{P}-target", "data"),
-    State(f"{P}-refresh", "data"),
-    State(f"{P}-lang", "data"),
-    prevent_initial_call=True,
-)
+@callback(*confirm_io(P), prevent_initial_call=True)
 @needs(EDIT_BOARDS)
 def delete(_confirm, _cancel, target, refresh, lang):
-    if ctx.triggered_id == f"{P}-delete-cancel" or not target:
+    if closing(P, target):
         return False, dash.no_update, dash.no_update
     try:
         name = _name_of(target["kind"], target["id"])
