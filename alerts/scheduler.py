@@ -127,6 +127,7 @@ def make_scheduler(default_source: Callable[[], str]) -> AlertScheduler:
     from alerts.channels.config import ConfigError
     from alerts.config import load_alert_config
     from alerts.runner import run_rule
+    from service.extract_jobs import RefreshJob, refresh_jobs
 
     current: dict[str, object] = {}
 
@@ -139,11 +140,19 @@ def make_scheduler(default_source: Callable[[], str]) -> AlertScheduler:
         current["smtp"] = config.smtp
         return list(config.rules)
 
+    def due() -> list[AlertRule]:
+        """The alert rules and the extract refreshes (service/extract_jobs.py), which
+        are claimed and caught up exactly as rules are."""
+        return [*rules(), *refresh_jobs()]  # type: ignore[list-item]
+
     def run(rule: AlertRule) -> None:
+        if isinstance(rule, RefreshJob):
+            rule.run()
+            return
         run_rule(rule, rule.source or default_source(), current.get("smtp"))  # type: ignore[arg-type]
 
     tick = float(os.environ.get(TICK_ENV) or TICK_S)
-    return AlertScheduler(rules, run, tick_s=max(tick, 0.5))
+    return AlertScheduler(due, run, tick_s=max(tick, 0.5))
 
 
 def start_scheduler(default_source: Callable[[], str],

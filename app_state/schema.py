@@ -14,7 +14,8 @@ from sqlalchemy import MetaData
 MODULES = ("app_state.users", "app_state.tokens", "app_state.sessions",
            "app_state.login_attempts", "app_state.audit_log", "app_state.server_secret",
            "app_state.thresholds", "app_state.views", "app_state.boards",
-           "app_state.forecasts", "app_state.forecast_artifacts", "app_state.alerts")
+           "app_state.forecasts", "app_state.forecast_artifacts", "app_state.alerts",
+           "app_state.extracts")
 
 
 def full_metadata() -> MetaData:

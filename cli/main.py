@@ -16,6 +16,7 @@ from cli import (
     check_cmd,
     data_cmds,
     db_cmd,
+    extract_cmd,
     forecast_cmd,
     query_cmd,
     replenishment_cmd,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     replenishment_cmd.add_parser(sub)
     alerts_cmd.add_parser(sub)
     db_cmd.add_parser(sub)
+    extract_cmd.add_parser(sub)
     worker_cmd.add_parser(sub)
     return parser
 

@@ -10,6 +10,9 @@
         statement_timeout_s: 30                # default 30
         read_only: true                        # default true
         mapping: erp-mapping.yaml              # a file, or the mapping inline
+        mode: extract                          # default direct (query the ERP live)
+        refresh: "0 * * * *"                   # extract mode: cron schedule (optional)
+        extract: {window_days: 3}              # extract mode: look-back of an incremental
 ${NAME} (or ${NAME:-fallback}) is replaced from the environment, so secrets stay out of
 the file; URLs are only ever shown with the password masked.
 """
@@ -30,7 +33,9 @@ from data_connectors.mapping import Mapping, MappingError, load_mapping, parse_m
 
 CONFIG_ENV = "STOCKLENS_CONFIG"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-SOURCE_KEYS = {"url", "mapping", "read_only", "statement_timeout_s", "label"}
+SOURCE_KEYS = {"url", "mapping", "read_only", "statement_timeout_s", "label", "mode",
+               "refresh", "extract"}
+MODES = ("direct", "extract")
 
 
 class ConfigError(ValueError):
@@ -50,6 +55,18 @@ def interpolate(text: str, where: str) -> str:
 
 
 @dataclass(frozen=True)
+class ExtractSettings:
+    """How an extract-mode source is copied: `window_days` of facts before the copy's last
+    date are deleted and pulled again on an incremental refresh (late corrections and
+    deletions inside it are seen); `folder` holds the copies (default:
+    <data dir>/extracts/<source>); `chunk_rows` bounds the rows held in memory at once."""
+
+    window_days: int = 3
+    folder: Path | None = None
+    chunk_rows: int = 100_000
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     url: str = field(repr=False)
@@ -57,6 +74,13 @@ class SourceConfig:
     read_only: bool = True
     statement_timeout_s: float = 30.0
     label: str | None = None
+    mode: str = "direct"  # or "extract": pages read a local DuckDB copy (data_connectors/extract*)
+    refresh: str | None = None  # extract mode: a cron schedule for the refresh
+    extract: ExtractSettings = field(default_factory=lambda: ExtractSettings())
+
+    @property
+    def is_extract(self) -> bool:
+        return self.mode == "extract"
 
     @property
     def safe_url(self) -> str:
@@ -124,8 +148,40 @@ def parse_source(name: str, raw: Any, base: Path) -> SourceConfig:
         timeout = float(raw.get("statement_timeout_s", 30))
     except (TypeError, ValueError):
         raise ConfigError(f"{where}.statement_timeout_s: not a number") from None
+    mode, refresh, extract = parse_extract_options(raw, where, base)
     return SourceConfig(name, url, mapping, bool(raw.get("read_only", True)), timeout,
-                        raw.get("label"))
+                        raw.get("label"), mode, refresh, extract)
+
+
+def parse_extract_options(raw: dict[str, Any], where: str,
+                          base: Path) -> tuple[str, str | None, ExtractSettings]:
+    """mode, refresh (a cron expression) and the extract: block of a source entry."""
+    from croniter import croniter
+
+    mode = str(raw.get("mode", "direct")).strip().lower()
+    if mode not in MODES:
+        raise ConfigError(f"{where}.mode: {raw.get('mode')!r} is not one of {', '.join(MODES)}")
+    refresh = raw.get("refresh")
+    if refresh is not None and (not isinstance(refresh, str) or not croniter.is_valid(refresh)):
+        raise ConfigError(f"{where}.refresh: not a cron expression: {refresh!r} "
+                          f'(e.g. "0 * * * *" for every hour)')
+    if (refresh is not None or raw.get("extract") is not None) and mode != "extract":
+        raise ConfigError(f"{where}: refresh and extract go with mode: extract")
+    spec = raw.get("extract") or {}
+    if not isinstance(spec, dict) or set(spec) - {"window_days", "folder", "chunk_rows"}:
+        raise ConfigError(f"{where}.extract: expected window_days, folder and/or chunk_rows")
+    try:
+        window = int(spec.get("window_days", 3))
+        chunk = int(spec.get("chunk_rows", 100_000))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}.extract: window_days and chunk_rows are whole "
+                          f"numbers") from None
+    if not 0 <= window <= 3660 or not 1000 <= chunk <= 5_000_000:
+        raise ConfigError(f"{where}.extract: window_days between 0 and 3660, chunk_rows "
+                          f"between 1000 and 5000000")
+    folder = base / interpolate(str(spec["folder"]), f"{where}.extract.folder") \
+        if spec.get("folder") else None
+    return mode, refresh, ExtractSettings(window, folder, chunk)
 
 
 def read_config_file(path: Path | str) -> dict[str, Any]:

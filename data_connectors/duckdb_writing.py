@@ -49,13 +49,13 @@ def write_import(
     con = duckdb.connect(str(db_path))
     try:
         con.begin()
-        _create_tables(con)
+        create_tables(con)
         if replace:
             for name in (*ENTITIES, IMPORTS_TABLE):
                 con.execute(f'DELETE FROM "{name}"')
         for write in writes:
             step(f"write {write.entity.name}")
-            _insert(con, write)
+            insert_frame(con, write.entity, write.frame)
         step("commit")
         _log_imports(con, writes)
         version = write_meta(con, source="import")
@@ -67,7 +67,7 @@ def write_import(
     return version
 
 
-def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create whatever canonical tables are missing, with the model's names and types."""
     for entity in ENTITIES.values():
         con.execute(
@@ -76,12 +76,13 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(IMPORTS_DDL)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, write: TableWrite) -> None:
-    entity = write.entity
+def insert_frame(con: duckdb.DuckDBPyConnection, entity: Entity, frame: pd.DataFrame) -> None:
+    """Append a frame holding the entity's canonical columns (an import's file, an
+    extract's chunk), cast to the canonical types."""
     view = f"incoming_{entity.name}"
     names = ", ".join(f'"{c.name}"' for c in entity.columns)
     casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type().compile()})' for c in entity.columns)
-    con.register(view, write.frame[list(entity.column_names)])
+    con.register(view, frame[list(entity.column_names)])
     try:
         con.execute(f'INSERT INTO "{entity.name}" ({names}) SELECT {casts} FROM "{view}"')
     finally:

@@ -32,7 +32,8 @@ from canonical.model import ENTITIES
 from data_connectors.date_formats import SPECIAL_FORMATS, format_problem
 
 PART_KEYS = {"file", "sheet", "encoding", "table", "sql", "columns", "constants", "date_format",
-             "values", "skip_invalid_rows", "distinct", "thousands"}
+             "values", "skip_invalid_rows", "distinct", "thousands", "watermark"}
+FACTS = ("sales", "receipts", "inventory")
 
 
 class MappingError(ValueError):
@@ -69,6 +70,9 @@ class EntityPart:
     skip_invalid_rows: bool = False  # import good rows, report (never drop silently) the rest
     distinct: bool = False  # keep the first row per key (dimension rows taken from facts)
     thousands: str = ","
+    # extract mode: the canonical column an incremental refresh pulls new rows by ("date";
+    # sales and receipts by default, inventory snapshots only when named)
+    watermark: str | None = None
 
     def source_column(self, canonical: str) -> str:
         """The source column that feeds a canonical column (its own name by default)."""
@@ -131,8 +135,12 @@ def _parse_part(entity: str, raw: Any, where: str) -> EntityPart:
     else:
         fmts = [raw_formats] if isinstance(raw_formats, str) else list(raw_formats)
         date_formats = {"*": tuple(check_date_format(f, f"{where}.date_format") for f in fmts)}
+    watermark = spec.get("watermark")
+    if watermark is not None and (entity not in FACTS or watermark != "date"):
+        raise MappingError(f"{where}.watermark: only the facts ({', '.join(FACTS)}) have "
+                           f"one, and it is their canonical date column: watermark: date")
     return EntityPart(
-        entity=entity, file=spec.get("file"), sheet=spec.get("sheet"),
+        watermark=watermark, entity=entity, file=spec.get("file"), sheet=spec.get("sheet"),
         encoding=str(spec.get("encoding", "auto")), table=spec.get("table"),
         sql=spec.get("sql"), columns=columns, constants=constants, date_formats=date_formats,
         values=values, skip_invalid_rows=bool(spec.get("skip_invalid_rows", False)),

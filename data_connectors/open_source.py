@@ -11,11 +11,16 @@ import sqlalchemy as sa
 from data_connectors.config import SourceConfig
 from data_connectors.db_mapping import mapped_relations
 from data_connectors.engines import create_source_engine, describe_db_error
+from data_connectors.extract_files import open_extract
 from data_connectors.rollups import rollup_relations
 from data_connectors.source import Source, SourceError, open_duckdb, relations_for_engine
 
 
 def open_configured(cfg: SourceConfig) -> Source:
+    """The source as pages read it: an extract-mode source is its current local copy
+    (data_connectors/extract_files.py), every other the database itself."""
+    if cfg.is_extract:
+        return open_extract(cfg)
     try:
         url = sa.engine.make_url(cfg.url)
     except sa.exc.ArgumentError as exc:

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from data_connectors.config import AppConfig, CacheConfig, SourceConfig
+from data_connectors.extract_files import superseded
 from data_connectors.open_source import open_configured
 from data_connectors.source import Source, SourceError
 
@@ -87,13 +88,18 @@ class SourceRegistry:
         name = name or self.default
         if name not in self.configs:
             raise SourceError(f"unknown source {name!r}; configured: {', '.join(self.configs)}")
+        stale = None
         with self._lock:
             if name in self._open:
-                return self._open[name]
+                if not superseded(self._open[name], self.configs[name]):
+                    return self._open[name]
+                stale = self._open.pop(name)  # a refresh published a newer extract
             waiting = self._opening.get(name)
             if waiting is None:
                 opening = self._opening[name] = _Opening()
             config = self.configs[name]
+        if stale is not None:  # requests still on it finish; its idle connections close
+            stale.dispose()
         if waiting is not None:  # another request is opening this source: share its outcome
             return waiting.outcome()
         try:

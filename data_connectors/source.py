@@ -12,6 +12,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +38,10 @@ class Source:
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entity → absent columns
     # pre-aggregated facts (data_connectors/rollups.py), by fact; only StockLens files
     rollups: dict[str, sa.FromClause] = field(default_factory=dict)
+    # extract mode (data_connectors/extract_files.py): the copy this Source reads, and when
+    # its data was read from the source database ("data as of")
+    extract_file: Path | None = None
+    extracted_at: datetime | None = None
     _rollups_checked: tuple[float, bool] | None = field(default=None, init=False, repr=False)
 
     def relation(self, entity: str) -> sa.FromClause:
