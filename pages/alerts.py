@@ -31,6 +31,7 @@ from auth import ADMIN, EXECUTIVE, MANAGER, restricted_layout
 from auth.permissions import EDIT_ALERTS, VIEW, needs
 from auth.principal import request_principal
 from components.alerts import form_scripts
+from components.alerts.field_errors import field_error, field_label
 from components.alerts.page_rules import (
     STORE_ERRORS,
     editor,
@@ -49,31 +50,31 @@ from components.alerts.page_views import (
 )
 from components.alerts.preview import preview, preview_message
 from components.alerts.rule_access import may_edit, may_test
+from components.alerts.rule_body import build_body, condition_of
 from components.alerts.rule_form import (
     CH_REMOVE,
     CH_SECRET,
     CH_TO,
     CH_TYPE,
     CH_URL,
-    SCHEDULE_PRESETS,
-    ChannelRow,
-    build_body,
     channel_row,
-    condition_of,
-    field_error,
-    field_label,
-    new_row_key,
-    new_rule_values,
     rule_form,
-    values_from_body,
 )
 from components.alerts.rule_list import DELETE, EDIT, ENABLE, TEST
 from components.alerts.rule_save import RuleFields, no_flags, save_rule
+from components.alerts.rule_values import (
+    SCHEDULE_PRESETS,
+    ChannelRow,
+    new_row_key,
+    new_rule_values,
+    values_from_body,
+)
 from components.kit.confirm_delete import closing, confirm_io
 from components.kit.failures import FAILURES, shows_failure
+from components.kit.page_title import page_title
 from i18n import resolve_language, t
 
-dash.register_page(__name__, path="/alerts", name="alerts", title="StockLens · Alerts")
+dash.register_page(__name__, path="/alerts", name="alerts", title=page_title("nav.alerts"))
 
 P = "al"
 PREVIEW_CHANNEL = {"type": "webhook", "url": "http://preview.invalid/"}

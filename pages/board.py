@@ -135,7 +135,7 @@ def _add_panel(lang: str, is_open: bool) -> dbc.Collapse:
                    htmlFor=f"{P}-add-view"),
         html.Div([
             dcc.Dropdown(id=f"{P}-add-view", options=view_options(lang), clearable=False,
-                         placeholder=t("boards.add.placeholder", lang),
+                         placeholder=t("boards.add.choose_view", lang),
                          className="board-add-picker"),
             dbc.Button(t("boards.add.confirm", lang), id=f"{P}-add-confirm", color="primary"),
             dcc.Link(t("boards.add.explore", lang), href="/explore",

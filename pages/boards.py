@@ -37,9 +37,10 @@ from components.boards.board_list import LIST_ACT, boards_table, views_table
 from components.boards.saved import create_board, get_view, list_views
 from components.kit.confirm_delete import closing, confirm_io, delete_modal
 from components.kit.page_frame import page_frame, section
+from components.kit.page_title import page_title
 from i18n import resolve_language, t
 
-dash.register_page(__name__, path="/boards", name="boards", title="StockLens · Boards")
+dash.register_page(__name__, path="/boards", name="boards", title=page_title("nav.boards"))
 
 P = "bl"
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -101,7 +102,7 @@ def layout(**params: str) -> html.Div:
     lang = resolve_language(params.get("lang"))
     board_list, view_list = _lists(lang)
     create = html.Div([
-        dbc.Input(id=f"{P}-new-name", placeholder=t("boards.create.placeholder", lang),
+        dbc.Input(id=f"{P}-new-name", placeholder=t("boards.create.name_prompt", lang),
                   maxLength=80, size="sm", className="list-new-name"),
         dbc.Button(t("boards.create.button", lang), id=f"{P}-create", size="sm",
                    color="primary"),

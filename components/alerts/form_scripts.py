@@ -12,14 +12,8 @@ import json
 
 from dash import MATCH, Input, Output, State, clientside_callback
 
-from components.alerts.rule_form import (
-    CH_SECRET_BOX,
-    CH_TO_BOX,
-    CH_TYPE,
-    CH_URL_BOX,
-    CUSTOM,
-    SCHEDULE_PRESETS,
-)
+from components.alerts.rule_form import CH_SECRET_BOX, CH_TO_BOX, CH_TYPE, CH_URL_BOX
+from components.alerts.rule_values import CUSTOM, SCHEDULE_PRESETS
 
 P = "al"
 

@@ -23,8 +23,8 @@ from app_state.users import get_user, list_users
 from auth.identity import current_user
 from auth.principal import request_principal
 from components.alerts.rule_access import Editor, editor_of, may_edit, may_test
-from components.alerts.rule_form import FormChoices
 from components.alerts.rule_list import RuleRow
+from components.alerts.rule_values import FormChoices
 from data_connectors.source import SourceError
 
 STORE_ERRORS = (SQLAlchemyError, OSError)

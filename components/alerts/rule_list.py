@@ -20,7 +20,7 @@ from alerts.channels.config import ChannelConfig
 from alerts.rules import AlertRule
 from app_state.alerts import RuleState
 from components.alerts.preview import watched_label
-from components.alerts.rule_form import SCHEDULE_PRESETS
+from components.alerts.rule_values import SCHEDULE_PRESETS
 from components.filters.filter_bar import option_label
 from components.kit.formatting import format_value
 from i18n import t

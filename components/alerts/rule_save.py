@@ -16,17 +16,10 @@ from typing import Any
 from alerts.channels.config import ConfigError
 from alerts.rules import parse_rule
 from app_state import alerts as store
+from components.alerts.field_errors import FieldError, field_error, field_label
 from components.alerts.page_rules import STORE_ERRORS, config_names, has_account, zone
 from components.alerts.rule_access import Editor, address_problem, unknown_recipients
-from components.alerts.rule_form import (
-    FieldError,
-    build_body,
-    channel_of,
-    condition_of,
-    field_error,
-    field_label,
-    stored_channel,
-)
+from components.alerts.rule_body import build_body, channel_of, condition_of, stored_channel
 from i18n import t
 
 log = logging.getLogger("stocklens.pages")

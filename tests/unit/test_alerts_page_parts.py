@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from alerts.rules import parse_rule
 from app_state.alerts import LogEntry
+from components.alerts.field_errors import field_error
 from components.alerts.rule_access import (
     Editor,
     address_problem,
@@ -16,15 +17,8 @@ from components.alerts.rule_access import (
     unknown_recipients,
     visible_log,
 )
-from components.alerts.rule_form import (
-    build_body,
-    channel_of,
-    channel_row_of,
-    condition_of,
-    field_error,
-    stored_channel,
-    values_from_body,
-)
+from components.alerts.rule_body import build_body, channel_of, condition_of, stored_channel
+from components.alerts.rule_values import channel_row_of, values_from_body
 
 DING = "https://oapi.dingtalk.com/robot/send?access_token=tok-123"
 
