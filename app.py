@@ -36,6 +36,7 @@ def create_app(source: Source | None = None,
     from api import register_api
     from app_state.thresholds import install as use_saved_thresholds
     from auth.setup import install_auth
+    from components.kit.html_lang import install as install_html_lang
     from components.kit.navbar import install as install_navbar
     from components.kit.web_app import META_TAGS, add_head_links
     from data_connectors import paths
@@ -66,6 +67,7 @@ def create_app(source: Source | None = None,
         suppress_callback_exceptions=True,
     )
     add_head_links(app)  # the web-app manifest and the home-screen icon
+    install_html_lang(app)  # <html lang="zh-CN"|"en">, the page's language
     install_navbar(app)  # the phone menu's toggle (only StockLens's own app has the navbar)
     install_auth(app, allow_demo)  # sessions, /login, the access gate, row-level scopes
     install_callback_errors(app.server)  # a malformed callback request: 400, never 500

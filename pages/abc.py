@@ -33,13 +33,14 @@ from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar
 from components.kit.page_frame import loading, section
+from components.kit.page_title import page_title
 from components.kit.render_memo import rendered
 from i18n import t
 from metrics.query import ABC_MEASURES, MetricQuery
 from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds
 
-dash.register_page(__name__, path="/abc", name="abc", title="StockLens · ABC analysis")
+dash.register_page(__name__, path="/abc", name="abc", title=page_title("nav.abc"))
 
 P = "abc"
 

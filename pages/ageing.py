@@ -34,12 +34,13 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
+from components.kit.page_title import page_title
 from components.kit.render_memo import rendered
 from i18n import t
 from metrics.query import MetricQuery
 from metrics.thresholds import current_thresholds
 
-dash.register_page(__name__, path="/ageing", name="ageing", title="StockLens · Inventory age")
+dash.register_page(__name__, path="/ageing", name="ageing", title=page_title("nav.ageing"))
 
 P = "age"
 GRID_LIMIT = 500

@@ -32,11 +32,12 @@ from components.grids.metric_grid_callbacks import frame_to_xlsx
 from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert
 from components.kit.page_frame import loading
+from components.kit.page_title import page_title
 from exports.spreadsheet import csv_bytes
 from i18n import t
 from metrics.dimensions import DIMENSIONS
 
-dash.register_page(__name__, path="/explore", name="explore", title="StockLens · Explore")
+dash.register_page(__name__, path="/explore", name="explore", title=page_title("nav.explore"))
 
 P = "exp"
 FILTER_KEYS = ("preset", "start", "end", "region", "channel", "category")

@@ -21,6 +21,7 @@ from auth import ADMIN, restricted_layout
 from auth.permissions import IMPORT, needs
 from components.admin.import_report_view import report_view
 from components.kit.page_frame import loading, page_frame
+from components.kit.page_title import page_title
 from data_connectors import paths
 from data_connectors.config import SourceConfig
 from data_connectors.file_import import ImportRejected, import_files
@@ -29,7 +30,7 @@ from forecast import job as forecast_job
 from i18n import resolve_language, t
 from service import sources
 
-dash.register_page(__name__, path="/import", name="import", title="StockLens · Import")
+dash.register_page(__name__, path="/import", name="import", title=page_title("nav.import"))
 
 P = "import"
 NEW = "__new__"

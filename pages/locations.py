@@ -5,9 +5,10 @@ from __future__ import annotations
 import dash
 
 from components.analysis.drill_page import DrillSpec, build
+from components.kit.page_title import page_title
 
 dash.register_page(__name__, path="/locations", name="locations",
-                   title="StockLens · Regions & stores")
+                   title=page_title("nav.locations"))
 
 layout = build(DrillSpec(
     prefix="loc", title_key="locations.title",

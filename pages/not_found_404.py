@@ -6,9 +6,10 @@ import dash
 from dash import html
 
 from components.kit.page_frame import page_frame
+from components.kit.page_title import page_title
 from i18n import resolve_language, t
 
-dash.register_page(__name__, title="StockLens")
+dash.register_page(__name__, title=page_title("title.not_found"))
 
 
 def layout(**params: str) -> html.Div:

@@ -28,6 +28,7 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.kpi_card import BOARD_CARD_METRICS, BOARD_CARDS, kpi_card
 from components.kit.page_frame import loading, page_frame, section
+from components.kit.page_title import page_title
 from components.kit.render_memo import rendered
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
@@ -37,7 +38,7 @@ from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds, threshold_category
 from service import sources
 
-dash.register_page(__name__, path="/", name="overview", title="StockLens")
+dash.register_page(__name__, path="/", name="overview", title=page_title(None))
 
 P = "ov"  # id prefix of this page
 CARDS, CARD_METRICS = BOARD_CARDS, BOARD_CARD_METRICS

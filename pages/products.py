@@ -5,8 +5,9 @@ from __future__ import annotations
 import dash
 
 from components.analysis.drill_page import DrillSpec, build
+from components.kit.page_title import page_title
 
-dash.register_page(__name__, path="/products", name="products", title="StockLens · Products")
+dash.register_page(__name__, path="/products", name="products", title=page_title("nav.products"))
 
 layout = build(DrillSpec(
     prefix="prod", title_key="products.title",

@@ -31,6 +31,7 @@ from components.kit.failures import shows_failure
 from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
+from components.kit.page_title import page_title
 from components.replenishment.forecast_quality import (
     quality_table,
     replay_figure,
@@ -62,7 +63,7 @@ from service.replenishment import (
 )
 
 dash.register_page(__name__, path="/replenishment", name="replenishment",
-                   title="StockLens · Replenishment")
+                   title=page_title("nav.replenishment"))
 
 P = "repl"
 POLL_MS = 5000  # while forecasts are being computed

@@ -16,11 +16,12 @@ from auth.principal import request_principal
 from components.admin.channel_health import channel_health
 from components.admin.source_card import source_card
 from components.kit.page_frame import loading, page_frame
+from components.kit.page_title import page_title
 from i18n import resolve_language, t
 from service import sources
 from service.health import source_health
 
-dash.register_page(__name__, path="/settings", name="sources", title="StockLens · Sources")
+dash.register_page(__name__, path="/settings", name="sources", title=page_title("nav.settings"))
 
 P = "sources"
 

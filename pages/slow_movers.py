@@ -31,11 +31,12 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.formatting import is_missing
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
+from components.kit.page_title import page_title
 from i18n import t
 from metrics.query import MetricQuery
 
 dash.register_page(__name__, path="/slow-movers", name="slow_movers",
-                   title="StockLens · Slow movers")
+                   title=page_title("nav.slow_movers"))
 
 P = "slow"
 ROW_METRICS = ("on_hand_units", "inventory_value", "days_since_last_sale", "days_of_supply",

@@ -23,11 +23,12 @@ from components.grids.metric_grid import grid_id
 from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert, message_figure
 from components.kit.page_frame import loading, section
+from components.kit.page_title import page_title
 from i18n import t
 from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query
 
 dash.register_page(__name__, path="/suppliers", name="suppliers",
-                   title="StockLens · Suppliers")
+                   title=page_title("nav.suppliers"))
 
 P = "sup"
 

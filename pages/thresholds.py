@@ -22,6 +22,7 @@ from auth.principal import request_principal
 from components.admin.threshold_form import originals_for, read_form
 from components.admin.thresholds_table import has_any_own, scope_name, thresholds_table
 from components.kit.page_frame import loading, page_frame
+from components.kit.page_title import page_title
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
 from metrics.registry import METRICS
@@ -29,7 +30,7 @@ from metrics.thresholds import ThresholdSet
 from service import sources
 
 dash.register_page(__name__, path="/thresholds", name="thresholds",
-                   title="StockLens · Thresholds")
+                   title=page_title("nav.thresholds"))
 
 P = "thr"
 ALL_CATEGORIES = "__all__"  # the scope selector's value for "all categories"

@@ -31,6 +31,7 @@ from auth.principal import request_principal
 from components.boards.saved import Board, get_board, get_view
 from components.boards.view_render import render_view
 from components.filters.filter_state import BoardFilters
+from components.kit.page_title import page_title
 from components.kit.render_memo import rendered
 from components.wall.wall_alerts import (
     new_dead_alerts,
@@ -66,7 +67,7 @@ from metrics.registry import METRICS
 from metrics.thresholds import current_thresholds
 from service import sources
 
-dash.register_page(__name__, path="/wall", name="wall", title="StockLens · Wall")
+dash.register_page(__name__, path="/wall", name="wall", title=page_title("title.wall"))
 
 log = logging.getLogger(__name__)
 DEAD_DAYS = QueryOptions().dead_stock_days
