@@ -91,6 +91,8 @@ def demand_figure(history: pd.DataFrame, plan: pd.DataFrame, paths: np.ndarray,
         height=300, showlegend=True, bargap=0.15,
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": 11}},
         yaxis={"gridcolor": "#e7ebf0", "tickformat": "~s", "rangemode": "tozero"}))
+    if t("chart.day_tick", lang):  # "8月9日" in Chinese (month names: assets/plotly_locale.js)
+        fig.update_xaxes(tickformat=t("chart.day_tick", lang))
     return fig
 
 
