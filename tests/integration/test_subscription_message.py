@@ -27,13 +27,8 @@ import pytest
 import service
 from alerts.chart_images import BROWSER_ENV, ChartsUnavailable, browser_path, render_pngs
 from alerts.message import Message
-from alerts.subscription_message import (
-    KPI_CARDS,
-    KPI_METRICS,
-    MARKDOWN_LIMIT,
-    build_board_message,
-    build_view_message,
-)
+from alerts.subscription.parts import KPI_CARDS, KPI_METRICS, MARKDOWN_LIMIT
+from alerts.subscription_message import build_board_message, build_view_message
 from app_state.boards import add_tile
 from app_state.db import STATE_DB_ENV
 from app_state.views import delete_view
