@@ -1,4 +1,4 @@
-"""Alert deliveries against real local servers (tests/integration/alert_receivers.py):
+"""Alert deliveries against real local servers (tests/integration/receivers/):
 aiosmtpd over plain SMTP with AUTH LOGIN, STARTTLS and SMTP over TLS; HTTP robots that
 verify DingTalk's 加签 and Feishu's signature exactly as those services document them and
 enforce their rate limits; a webhook consumer checking the HMAC header. No mocks."""
@@ -26,21 +26,14 @@ from alerts.channels import (
     send_with_retry,
 )
 from alerts.message import Attachment, Message, SendResult
-from tests.integration.alert_receivers import (
-    Certificate,
-    DingTalkReceiver,
-    FeishuReceiver,
-    SmtpReceiver,
-    WebhookReceiver,
-    WeComReceiver,
-    decode_png,
-    dingtalk_expected_sign,
-    free_port,
-    make_certificate,
-    png_bytes,
-    xlsx_bytes,
-    xlsx_rows,
-)
+from tests.integration.receivers.certificates import Certificate, make_certificate
+from tests.integration.receivers.dingtalk import DingTalkReceiver, dingtalk_expected_sign
+from tests.integration.receivers.feishu import FeishuReceiver
+from tests.integration.receivers.files import decode_png, png_bytes, xlsx_bytes, xlsx_rows
+from tests.integration.receivers.net import free_port
+from tests.integration.receivers.smtp_server import SmtpReceiver
+from tests.integration.receivers.webhook import WebhookReceiver
+from tests.integration.receivers.wecom import WeComReceiver
 
 SMTP_USER, SMTP_PASSWORD = "bi-alerts", "Pa55-smtp-9f8e7d"
 DING_SECRET = "SEC0f1e2d3c4b5a69788796a5b4c3d2e1f0+/="

@@ -19,14 +19,12 @@ from components.kit.formatting import format_value
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from service import ALL_DATA, Principal
-from tests.integration.alert_receivers import (
-    DingTalkReceiver,
-    FeishuReceiver,
-    SmtpReceiver,
-    WebhookReceiver,
-    WeComReceiver,
-)
 from tests.integration.live_server import add_account, cli, serve
+from tests.integration.receivers.dingtalk import DingTalkReceiver
+from tests.integration.receivers.feishu import FeishuReceiver
+from tests.integration.receivers.smtp_server import SmtpReceiver
+from tests.integration.receivers.webhook import WebhookReceiver
+from tests.integration.receivers.wecom import WeComReceiver
 from tests.service_support import run_query
 
 DING_SECRET = "SEC0a1b2c3d4e5f60718293a4b5c6d7e8f9"

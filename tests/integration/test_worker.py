@@ -17,8 +17,8 @@ import yaml
 
 from app_state import migrate
 from app_state.db import STATE_DB_ENV, close_state_engine, open_state_engine
-from tests.integration.alert_receivers import WebhookReceiver
 from tests.integration.live_server import server_env
+from tests.integration.receivers.webhook import WebhookReceiver
 from tests.integration.servers import POSTGRES, ScratchDatabase, create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
