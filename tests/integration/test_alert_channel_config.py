@@ -1,7 +1,7 @@
 """Alert channel configuration (alerts/channels/config.py), the rate-limit plan and the
 message cut: bad settings are refused naming the rule and the field, secrets never show.
 
-The deliveries themselves run against real local servers in test_alert_channels.py."""
+The deliveries themselves run against real local servers in test_alert_channels_*.py."""
 
 from __future__ import annotations
 
