@@ -1,4 +1,5 @@
-"""`app.py demo-data` and `app.py import`: the commands that write a DuckDB file."""
+"""`app.py demo-data` and `app.py import`: the commands that write a DuckDB file (or, for
+`import --into hive://…`, Spark SQL tables: cli/spark_import.py)."""
 
 from __future__ import annotations
 
@@ -22,23 +23,31 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     demo.set_defaults(handler=run_demo)
 
     imp = sub.add_parser(
-        "import", help="import CSV or .xlsx files into a DuckDB file",
+        "import", help="import CSV or .xlsx files into a DuckDB file or Spark SQL",
         description="Import canonical files (sku.csv, location.csv, sales.csv, receipts.csv, "
                     "inventory.csv, or an .xlsx workbook with sheets of those names), or any "
                     "files with a mapping. CSV may be UTF-8 (with or without BOM) or GBK/"
                     "GB18030. All or nothing: any bad row rejects the whole import with a "
                     "row-level report, unless the mapping sets skip_invalid_rows for a file, "
-                    "whose invalid rows are then rejected and listed one by one.",
+                    "whose invalid rows are then rejected and listed one by one. With --into "
+                    "hive://HOST:10000/DATABASE the checked rows (or a StockLens .duckdb "
+                    "file given to --from, e.g. the demo data) become Spark SQL tables over "
+                    "Parquet files in --parquet-dir.",
     )  # fmt: skip
     imp.add_argument("--from", dest="source", required=True, type=Path,
                      metavar="DIR|FILE.xlsx",
                      help="folder holding the files (a mapping's file: paths are relative to "
-                          "it), or one .xlsx workbook")  # fmt: skip
+                          "it), or one .xlsx workbook; into Spark also a StockLens .duckdb "
+                          "file")  # fmt: skip
     imp.add_argument("--mapping", type=Path, metavar="FILE.yaml",
                      help="YAML mapping of the files' columns onto the canonical model "
                           "(see examples/bibitor/mapping.yaml)")  # fmt: skip
-    imp.add_argument("--into", required=True, type=Path, metavar="FILE.duckdb",
-                     help="the DuckDB file to write")
+    imp.add_argument("--into", required=True, metavar="FILE.duckdb|hive://…",
+                     help="the DuckDB file to write, or a Spark Thrift Server URL "
+                          "hive://HOST:10000/DATABASE (README, \"Beyond one machine\")")
+    imp.add_argument("--parquet-dir", type=Path, metavar="DIR",
+                     help="into Spark: where the Parquet files go, a folder every Spark "
+                          "executor reads under the same path (default data/spark-parquet)")
     imp.add_argument("--mode", choices=("append", "replace"),
                      help="required when the file already holds data: append refuses "
                           "duplicates, replace swaps the whole content")  # fmt: skip
@@ -64,8 +73,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from cli.spark_import import is_url, run_spark_import
     from data_connectors.file_import import ImportRejected, import_files
     from data_connectors.mapping import MappingError, load_mapping
+
+    if is_url(args.into):
+        return run_spark_import(args)
+    args.into = Path(args.into)
 
     try:
         mapping = load_mapping(args.mapping) if args.mapping else None

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 TIMEOUT_ATTR = "stocklens_statement_timeout_s"
 
 DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "mariadb": 3306, "trino": 8080,
-                 "mssql": 1433, "oracle": 1521, "clickhouse": 8123}
+                 "mssql": 1433, "oracle": 1521, "clickhouse": 8123, "hive": 10000}
 # "user:secret@" in text that is not a parseable URL (a typo such as "postgres//u:pw@h").
 _UNPARSED_SECRET = re.compile(r"([^\s:/@]+:)([^\s@]+)@")
-KNOWN_BACKENDS = "postgresql, mysql, mariadb, sqlite, duckdb, trino"
+KNOWN_BACKENDS = "postgresql, mysql, mariadb, sqlite, duckdb, trino, hive"
 URL_EXAMPLE = "postgresql+psycopg://user:password@host:5432/database"
 
 # Driver error codes (MySQL/MariaDB numbers, PostgreSQL SQLSTATEs) of each failure.
@@ -38,7 +38,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("timeout", r"statement timeout|max_statement_time|max_execution_time"
-                    r"|canceling statement due to|^interrupted"),
+                    r"|canceling statement due to|^interrupted"
+                    r"|but found TIMEDOUT"),  # the Spark Thrift Server's queryTimeout
         # before read_only: DuckDB says 'Cannot open database "f" in read-only mode:
         # database does not exist' for a missing file
         ("no_file", r"unable to open database file|database does not exist"
@@ -89,8 +90,11 @@ def _first_line(exc: BaseException) -> str:
     """The driver's own message, first meaningful line, without SQLAlchemy's decoration."""
     orig = getattr(exc, "orig", None) or exc
     args = getattr(orig, "args", ())
+    status = getattr(args[0], "status", None) if args else None
     if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
         text = args[1]  # PyMySQL: (code, message)
+    elif getattr(status, "errorMessage", None):
+        text = str(status.errorMessage)  # PyHive: the server's Thrift response
     else:
         text = str(orig)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]

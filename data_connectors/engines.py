@@ -17,6 +17,10 @@ can give them:
   is ignored.
 - SQLite: the file is opened as the URI `file:PATH?mode=ro`; SQLite has no timeout
   setting either, but a progress handler aborts a statement past its deadline.
+- Spark SQL (`hive://host:10000/database`, the Spark Thrift Server): the timeout through
+  the session setting `spark.sql.thriftServer.queryTimeout` (seconds; the server cancels
+  the query); Spark has no read-only session, so give StockLens an account (or a Thrift
+  Server) that may only read. The dialect is data_connectors/spark_dialect.py.
 - Other engines (Trino, …): pooled and pinged only; neither guarantee is enforced, so give
   StockLens a read-only account and use the engine's own limit (e.g. Trino's
   `query_max_run_time`).
@@ -37,7 +41,10 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from data_connectors import spark_dialect
 from data_connectors.db_errors import TIMEOUT_ATTR, describe_db_error, mask_url
+
+spark_dialect.register()
 
 __all__ = ["create_source_engine", "describe_db_error", "mask_url"]
 
@@ -67,6 +74,8 @@ def create_source_engine(url: str, read_only: bool = True,
         engine = _duckdb(parsed, read_only, pool_size)
     elif backend == "sqlite":
         engine = _sqlite(parsed, read_only, timeout)
+    elif backend == "hive":
+        engine = _spark(parsed, timeout, pool_size)
     else:
         engine = sa.create_engine(parsed, pool_pre_ping=True)
     if timeout is not None:
@@ -122,6 +131,17 @@ def _mysql(url: sa.URL, read_only: bool, timeout: float | None, pool_size: int) 
         return out
 
     _run_on_connect(engine, statements)
+    return engine
+
+
+def _spark(url: sa.URL, timeout: float | None, pool_size: int) -> sa.Engine:
+    """The Thrift Server opens a Spark session per connection (about a second), so
+    connections are pooled like a server's; the timeout is a session setting."""
+    engine = sa.create_engine(url, **_server_pool(pool_size))
+    if timeout is not None:
+        seconds = max(1, round(timeout))
+        _run_on_connect(engine, lambda _conn: [
+            f"SET spark.sql.thriftServer.queryTimeout={seconds}s"])
     return engine
 
 

@@ -101,6 +101,14 @@ def _has_shape_trino(element: _HasShape, compiler: Any, **kw: Any) -> str:
     return f"regexp_like({text}, {pattern})"
 
 
+@compiles(_HasShape, "hive")
+def _has_shape_spark(element: _HasShape, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(next(iter(element.clauses)), **kw)
+    # Java regex as in Trino; Spark's string literals unescape backslashes, so double them
+    pattern = _sql_text(compiler, ("^" + shape_regex(element.fmt) + r"\z").replace("\\", "\\\\"))
+    return f"({text} RLIKE {pattern})"
+
+
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February: see below
 
 
@@ -211,6 +219,7 @@ def _integer(element: _Integer, compiler: Any, **kw: Any) -> str:
 
 @compiles(_Integer, "duckdb")
 @compiles(_Integer, "trino")
+@compiles(_Integer, "hive")
 def _integer_try(element: _Integer, compiler: Any, **kw: Any) -> str:
     # these engines may compute a repeated expression ahead of the CASE that guards it
     return f"TRY_CAST({_args(element, compiler, **kw)[0]} AS INTEGER)"
@@ -278,6 +287,11 @@ def _serial_day_mysql(element: _DaysAfterFirstSerialDay, compiler: Any, **kw: An
     return f"DATE_ADD(DATE '{FIRST_SERIAL_DAY}', INTERVAL {_args(element, compiler, **kw)[0]} DAY)"
 
 
+@compiles(_DaysAfterFirstSerialDay, "hive")
+def _serial_day_spark(element: _DaysAfterFirstSerialDay, compiler: Any, **kw: Any) -> str:
+    return f"date_add(DATE '{FIRST_SERIAL_DAY}', {_args(element, compiler, **kw)[0]})"
+
+
 @compiles(_DaysAfterFirstSerialDay, "sqlite")
 def _serial_day_sqlite(element: _DaysAfterFirstSerialDay, compiler: Any, **kw: Any) -> str:
     days = _args(element, compiler, **kw)[0]
@@ -305,6 +319,7 @@ def _position(element: _Position, compiler: Any, **kw: Any) -> str:
 @compiles(_Position, "mysql")
 @compiles(_Position, "mariadb")
 @compiles(_Position, "sqlite")
+@compiles(_Position, "hive")
 def _position_instr(element: _Position, compiler: Any, **kw: Any) -> str:
     return f"instr({', '.join(_args(element, compiler, **kw))})"
 
@@ -324,6 +339,7 @@ def _trim(element: _Trimmed, compiler: Any, **kw: Any) -> str:
 
 
 @compiles(_Trimmed, "postgresql")
+@compiles(_Trimmed, "hive")
 def _trim_postgres(element: _Trimmed, compiler: Any, **kw: Any) -> str:
     return f"btrim({_args(element, compiler, **kw)[0]}, ' ' || chr(9) || chr(10) || chr(13))"
 

@@ -1,7 +1,8 @@
 """Dialect-neutral SQL building blocks the metric compiler needs and SQLAlchemy lacks.
 
-Every construct here compiles for DuckDB, PostgreSQL, MySQL/MariaDB, SQLite and Trino, so
-one metric definition runs on any of them; anything dialect-specific lives only here.
+Every construct here compiles for DuckDB, PostgreSQL, MySQL/MariaDB, SQLite, Trino and
+Spark SQL (PyHive's `hive` dialect on the Spark Thrift Server), so one metric definition
+runs on any of them; anything dialect-specific lives only here.
 """
 
 from __future__ import annotations
@@ -100,6 +101,13 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
 def _days_between_trino(element: days_between, compiler: Any, **kw: Any) -> str:
     later, earlier = list(element.clauses)
     return f"date_diff('day', {compiler.process(earlier, **kw)}, {compiler.process(later, **kw)})"
+
+
+@compiles(days_between, "hive")
+def _days_between_spark(element: days_between, compiler: Any, **kw: Any) -> str:
+    # Spark SQL: DATE - DATE is an INTERVAL DAY, not a number; datediff is whole days
+    later, earlier = list(element.clauses)
+    return f"datediff({compiler.process(later, **kw)}, {compiler.process(earlier, **kw)})"
 
 
 def null_safe_equal(left: Any, right: Any) -> ColumnElement:

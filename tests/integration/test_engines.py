@@ -199,11 +199,11 @@ def test_missing_database_is_named(server: Server) -> None:
     [
         (f"nosuchdb://me:{SECRET}@db.example/sales",
          "unknown database driver 'nosuchdb' in nosuchdb://me:***@db.example/sales "
-         "(known: postgresql, mysql, mariadb, sqlite, duckdb, trino)"),
+         "(known: postgresql, mysql, mariadb, sqlite, duckdb, trino, hive)"),
         (f"postgresql+nosuchdriver://me:{SECRET}@db.example/sales",
          "unknown database driver 'postgresql+nosuchdriver' in "
          "postgresql+nosuchdriver://me:***@db.example/sales "
-         "(known: postgresql, mysql, mariadb, sqlite, duckdb, trino)"),
+         "(known: postgresql, mysql, mariadb, sqlite, duckdb, trino, hive)"),
         (f"postgres//me:{SECRET}@db.example/sales",
          "not a database URL: postgres//me:***@db.example/sales "
          "(expected e.g. postgresql+psycopg://user:password@host:5432/database)"),

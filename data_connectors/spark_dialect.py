@@ -1,0 +1,90 @@
+"""The SQLAlchemy dialect StockLens uses for `hive://` URLs: Spark SQL through the Spark
+Thrift Server (the HiveServer2 protocol), PyHive's dialect with two corrections.
+
+PyHive (0.7, SQLAlchemy 2 capable) is the driver: the Thrift Server speaks HiveServer2, and
+PyHive's pure-Python SASL transport (pure-sasl, thrift-sasl) needs no C library. Its
+dialect leaves two things that matter to StockLens:
+
+- DATE results arrive as ISO text over Thrift, and PyHive converts them only for columns
+  it reflected itself; a Core `select` typed sa.Date would hand pandas strings (the
+  source's date range, a day label). Here sa.Date and sa.DateTime results are parsed.
+- Hive's `SHOW TABLES` gives the table name first, Spark's gives its database first
+  (namespace, tableName, isTemporary): PyHive would list the database's name once per
+  table, and StockLens would find no canonical table.
+- PyHive writes sa.Date as TIMESTAMP (Hive before 0.12 had no DATE); Spark has DATE, and a
+  TIMESTAMP compared with a DATE parameter is compared as a timestamp.
+- PyHive turns statement caching off for its dialect; nothing in its compiler depends on
+  per-execution state, and the metric statements are large, so the cache is on here.
+
+The SQL differences themselves (days between dates, date parsing) are compiled in
+metrics/sqlfuncs.py and data_connectors/sql_dates.py like every other engine's.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from pyhive import hive
+from pyhive.sqlalchemy_hive import HiveDialect, HiveTypeCompiler
+
+
+class _SparkDate(sa.Date):
+    """A DATE that Thrift delivered as 'YYYY-MM-DD' text."""
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        def process(value: Any) -> date | None:
+            if value is None or isinstance(value, date):
+                return value
+            return date.fromisoformat(str(value)[:10])
+
+        return process
+
+
+class _SparkDateTime(sa.DateTime):
+    """A TIMESTAMP that Thrift delivered as text."""
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        def process(value: Any) -> datetime | None:
+            if value is None or isinstance(value, datetime):
+                return value
+            return datetime.fromisoformat(str(value))
+
+        return process
+
+
+class _SparkTypeCompiler(HiveTypeCompiler):
+    def visit_DATE(self, type_: Any, **kw: Any) -> str:
+        return "DATE"
+
+
+class SparkDialect(HiveDialect):
+    """PyHive's `hive` dialect, registered under the same name (so @compiles(…, "hive")
+    applies), corrected for Spark as the module docstring says."""
+
+    supports_statement_cache = True
+    type_compiler_cls = _SparkTypeCompiler
+    type_compiler = _SparkTypeCompiler
+    colspecs: ClassVar[dict[Any, Any]] = {**HiveDialect.colspecs, sa.Date: _SparkDate,
+                                          sa.DateTime: _SparkDateTime}
+
+    @classmethod
+    def import_dbapi(cls) -> Any:
+        return hive  # defined here so SQLAlchemy 2 does not warn about PyHive's dbapi()
+
+    def get_table_names(self, connection: Any, schema: str | None = None,
+                        **kw: Any) -> list[str]:
+        query = "SHOW TABLES"
+        if schema:
+            query += " IN " + self.identifier_preparer.quote_identifier(schema)
+        rows = connection.exec_driver_sql(query).mappings().all()
+        return [str(r["tableName"] if "tableName" in r else next(iter(r.values())))
+                for r in rows]
+
+
+def register() -> None:
+    """Make `hive://` URLs use SparkDialect in this process (PyHive's entry point would
+    otherwise win)."""
+    sa.dialects.registry.register("hive", __name__, "SparkDialect")
+    sa.dialects.registry.register("hive.thrift", __name__, "SparkDialect")
