@@ -18,6 +18,7 @@ from api.rows import frame_rows
 from auth.principal import request_principal
 from metrics.query_parsing import query_from_dict
 from service import run, sources
+from service.extracts import extracted_at
 
 QUERY_PARAMETERS = ("source",)
 
@@ -53,5 +54,7 @@ def answer_query(body: Any, args: Mapping[str, str]) -> dict[str, Any]:
     frame = run(principal, capped(query), source)
     check_row_count(query, len(frame))
     columns, rows = frame_rows(frame)
+    as_of = extracted_at(source)  # an extract's "data as of" (service/extracts.py)
     return {"query": query.to_request(), "source": source, "columns": columns,
-            "rows": rows, "row_count": len(rows)}
+            "rows": rows, "row_count": len(rows),
+            **({"data_as_of": as_of.isoformat()} if as_of else {})}

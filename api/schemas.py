@@ -178,6 +178,9 @@ def query_result() -> Schema:
                      "description": "one object per group; an undefined value (a ratio "
                                     "over zero, a missing attribute) is null"},
             "row_count": {"type": "integer", "minimum": 0},
+            "data_as_of": {"type": "string", "format": "date-time",
+                           "description": "an extract-mode source only: when its local "
+                                          "copy was read from the source database"},
         },
     }
 

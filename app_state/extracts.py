@@ -14,6 +14,7 @@ older than STALE is taken over, so a crash never blocks a source for good.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,8 +81,11 @@ class LockHolder:
     claimed_at: datetime
 
 
-def take_lock(source: str, holder: str) -> LockHolder | None:
-    """None when `holder` now holds the source's lock; else who holds it."""
+def take_lock(source: str, holder: str,
+              alive: Callable[[str], bool] = lambda _holder: True) -> LockHolder | None:
+    """None when `holder` now holds the source's lock; else who holds it. A holder that
+    `alive` says is gone (a killed process on this host), or silent for STALE, is
+    replaced."""
     moment = now()
     for _ in range(2):
         try:
@@ -95,7 +99,7 @@ def take_lock(source: str, holder: str) -> LockHolder | None:
                     extract_locks.c.source == source)).first()
                 if row is None:
                     continue  # released meanwhile: try again
-                if moment - as_utc(row.heartbeat_at) <= STALE:
+                if moment - as_utc(row.heartbeat_at) <= STALE and alive(row.holder):
                     return LockHolder(row.holder, as_utc(row.claimed_at))
                 conn.execute(delete(extract_locks).where(  # its holder died: take over
                     extract_locks.c.source == source,

@@ -12,10 +12,11 @@ DuckDB file, with the rollups the embedded store has, then published atomically.
   inside the window all reach the copy.
 - Bounded memory: rows travel in chunks of `chunk_rows` through a server-side cursor and
   DuckDB's own buffers are capped (BUILD_MEMORY; above it DuckDB spills to disk).
-- Atomic: the rollups and the `stocklens_meta` data version are written in the copy's one
-  transaction (meta.write_meta, as `import` does); only a committed, closed file is
-  published (extract_files.publish). Any failure deletes the new file; the current copy
-  keeps serving.
+- Atomic: the new file is private until it is published (extract_files.publish), so rows
+  are committed chunk by chunk (one transaction over millions of inserted rows would hold
+  them all in memory: ~400 MB per million sales lines); the rollups and the
+  `stocklens_meta` data version are written last in one transaction (meta.write_meta, as
+  `import` does). Any failure deletes the new file; the current copy keeps serving.
 """
 
 from __future__ import annotations
@@ -94,9 +95,9 @@ def build_extract(cfg: SourceConfig, full: bool = False,
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute("SET preserve_insertion_order = false")
             con.execute("SET enable_progress_bar = false")
-            con.begin()
             create_tables(con)
             rows = _copy_entities(cfg, direct, con, previous is not None, progress)
+            con.begin()
             version = write_meta(con, source="extract", origin=cfg.safe_url,
                                  refresh="incremental" if previous else "full",
                                  **{EXTRACTED_AT_KEY: started.isoformat()})

@@ -50,6 +50,21 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def holder_alive(holder: str) -> bool:
+    """Whether the process named host:pid may still be running (another host's always
+    may: its lock goes stale when its heartbeat stops)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def extract_sources(registry: SourceRegistry | None = None) -> list[str]:
     registry = registry or sources.registry()
     return [name for name, cfg in registry.configs.items() if cfg.is_extract]
@@ -66,7 +81,7 @@ def refresh(name: str, full: bool = False, progress: Progress = no_progress,
         raise SourceError(f"source {name!r} is not in extract mode (mode: {cfg.mode}); "
                           f"extract mode is set with `mode: extract` in its config entry")
     holder = holder_name()
-    busy = store.take_lock(name, holder)
+    busy = store.take_lock(name, holder, holder_alive)
     if busy is not None:
         return RefreshOutcome(name, "busy", error=f"a refresh of {name!r} is already running "
                               f"(by {busy.holder} since {busy.claimed_at:%Y-%m-%d %H:%M} UTC)")
@@ -125,11 +140,9 @@ def state(name: str) -> ExtractState | None:
 def extracted_at(name: str) -> datetime | None:
     """When the data an extract-mode source serves was read from its database (None for
     a direct source, or an extract not there yet); no query runs."""
-    registry = sources.registry()
-    cfg = registry.configs.get(name)
-    if cfg is None or not cfg.is_extract:
-        return None
     try:
-        return registry.get(name).extracted_at
+        registry = sources.registry()
+        cfg = registry.configs.get(name)
+        return registry.get(name).extracted_at if cfg is not None and cfg.is_extract else None
     except SourceError:
         return None

@@ -9,14 +9,15 @@ regions she may not see).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app_state.extracts import ExtractState
 from canonical.model import ENTITIES
 from data_connectors.db_errors import describe_db_error
 from data_connectors.source import SourceError
-from service import sources
+from service import extracts, sources
 from service.execute import fetch, mapped_errors
 from service.principal import Principal, require
 from service.queries import as_date
@@ -36,6 +37,9 @@ class SourceHealth:
     last_date: date | None = None
     latest_snapshot: date | None = None
     data_version: str | None = None
+    mode: str = "direct"  # or "extract": read from a local copy (service/extracts.py)
+    extract: ExtractState | None = None  # its refresh state (None: never refreshed)
+    extracted_at: datetime | None = None  # the served copy's "data as of"
 
 
 def source_health(principal: Principal, name: str) -> SourceHealth:
@@ -45,7 +49,8 @@ def source_health(principal: Principal, name: str) -> SourceHealth:
         raise PermissionError("source health is for principals that may see all data")
     registry = sources.registry()
     cfg = registry.configs[name]
-    base = {"name": name, "label": registry.label(name), "url": cfg.safe_url}
+    base = {"name": name, "label": registry.label(name), "url": cfg.safe_url,
+            "mode": cfg.mode, "extract": extracts.state(name) if cfg.is_extract else None}
     try:
         source = registry.get(name)
         counts = fetch(source, source.row_counts_statement(), "row counts").iloc[0]
@@ -60,4 +65,4 @@ def source_health(principal: Principal, name: str) -> SourceHealth:
                         row_counts={e: int(counts[e]) for e in ENTITIES},
                         first_date=as_date(span.iloc[0]), last_date=as_date(span.iloc[1]),
                         latest_snapshot=as_date(counts["latest_snapshot"]),
-                        data_version=version)
+                        data_version=version, extracted_at=source.extracted_at)

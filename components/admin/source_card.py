@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -20,6 +22,8 @@ def source_card(health: SourceHealth, is_default: bool, lang: str) -> html.Div:
                   className=f"kpi-badge badge-{state} ms-auto"),
     ]
     body: list[object] = [html.Div(health.url, className="source-url")]
+    if health.mode == "extract":
+        body.append(extract_state(health, lang))
     if health.error:
         body.append(dbc.Alert(health.error, color="danger", className="source-error"))
     if health.reachable:
@@ -42,3 +46,35 @@ def source_card(health: SourceHealth, is_default: bool, lang: str) -> html.Div:
     return html.Div([html.Div([h for h in head if h is not None], className="source-head"),
                      *body], className=f"panel source-card status-{state}",
                     id=f"source-card-{health.name}")
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def extract_state(health: SourceHealth, lang: str) -> html.Div:
+    """An extract-mode source: its copy's "data as of", the last refresh and, when that
+    failed, why (the copy keeps serving)."""
+    state = health.extract
+    lines: list[object] = [html.Span(t("sources.mode_extract", lang),
+                                     className="kpi-badge badge-none-visible")]
+    if health.extracted_at:
+        lines.append(html.Span(t("sources.extract_as_of", lang,
+                                 time=_utc(health.extracted_at)), className="extract-as-of"))
+    if state is None:
+        lines.append(html.Span(t("sources.extract_none", lang, name=health.name)))
+        return html.Div(lines, className="source-extract d-flex flex-wrap gap-2")
+    lines.append(html.Span(t("sources.extract_attempt", lang, time=_utc(state.last_attempt),
+                             status=t(f"sources.extract_status.{state.status}", lang))))
+    if state.rows is not None and state.seconds is not None and state.refresh:
+        lines.append(html.Span(t("sources.extract_rows", lang, rows=f"{state.rows:,}",
+                                 seconds=f"{state.seconds:.1f}",
+                                 kind=t(f"sources.extract_kind.{state.refresh}", lang))))
+    if state.status == "running" and state.progress:
+        lines.append(html.Span(t("sources.extract_progress", lang, progress=state.progress)))
+    block: list[object] = [html.Div(lines, className="source-extract d-flex flex-wrap gap-2")]
+    if state.status == "failed" and state.error:
+        block.append(dbc.Alert(t("sources.extract_failed", lang, error=state.error,
+                                 time=_utc(state.as_of) if state.as_of else "-"),
+                               color="warning", className="source-extract-error"))
+    return html.Div(block)

@@ -10,7 +10,7 @@ before."""
 from __future__ import annotations
 
 import weakref
-from datetime import date
+from datetime import date, datetime
 
 import dash
 import dash_bootstrap_components as dbc
@@ -74,11 +74,16 @@ def source_switcher(lang: str, current: str | None, choices: dict[str, str]) -> 
 
 
 def navbar(lang: str, source: str | None, choices: dict[str, str],
-           last_day: date | None) -> dbc.Navbar:
+           last_day: date | None, extracted: datetime | None = None) -> dbc.Navbar:
+    """`extracted`: when an extract-mode source's copy was read (its "data as of")."""
     info = [source_switcher(lang, source, choices)]
     if last_day:
         info.append(html.Span(t("nav.as_of", lang, date=last_day.isoformat()),
                               className="nav-info", id="nav-as-of"))
+    if extracted:
+        info.append(html.Span(t("nav.extract_as_of", lang,
+                                time=f"{extracted:%Y-%m-%d %H:%M} UTC"),
+                              className="nav-info", id="nav-extract-as-of"))
     return dbc.Navbar(
         dbc.Container([
             html.A([html.Span("◧", className="brand-mark"), t("app.name", lang)],

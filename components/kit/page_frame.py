@@ -12,6 +12,7 @@ from components.kit.stale_banner import stale_banner
 from components.kit.user_menu import demo_banner
 from data_connectors.source import SourceError
 from service import sources
+from service.extracts import extracted_at
 
 
 def page_frame(lang: str, content: object, source: str | None = None) -> html.Div:
@@ -26,7 +27,8 @@ def page_frame(lang: str, content: object, source: str | None = None) -> html.Di
             last = service.data_range(request_principal(), source)[1]
     except SourceError:
         pass
-    return html.Div([navbar(lang, source, choices, last), demo_banner(lang),
+    extracted = extracted_at(source) if source is not None else None  # an extract's as-of
+    return html.Div([navbar(lang, source, choices, last, extracted), demo_banner(lang),
                      stale_banner(source, lang),
                      dbc.Container(content, fluid=True, className="page-body")],
                     lang="zh-CN" if lang == "zh" else "en")

@@ -1,0 +1,165 @@
+"""Extract mode against a real PostgreSQL source (issue 21): the copy's numbers equal a
+direct query's on the same source state after a full refresh and after an incremental one
+that must pick up a new day, a late correction, a deletion inside the window and an edited
+dimension; one refresh of a source at a time, across processes; a refresh that cannot read
+the source changes nothing; scheduled refreshes run once however many schedulers tick."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from alerts.scheduler import AlertScheduler
+from app_state import extracts as store
+from data_connectors.config import SourceConfig
+from data_connectors.extract_files import POINTER, current_file
+from data_connectors.registry import SourceRegistry
+from service import extracts
+from service.extract_jobs import RefreshJob
+from tests.integration.extract_support import (
+    LAST_DAY,
+    NEW_DAY,
+    checksum,
+    extract_config,
+    live_changes,
+    loaded_database,
+    mismatches,
+)
+from tests.integration.live_server import ROOT, server_env
+from tests.integration.servers import ScratchDatabase, drop_database
+
+
+@pytest.fixture
+def erp() -> Iterator[ScratchDatabase]:
+    db = loaded_database()
+    yield db
+    drop_database(db)
+
+
+def registry_of(db: ScratchDatabase, folder: Path) -> SourceRegistry:
+    """The source twice: in extract mode ("erp") and queried live ("direct")."""
+    return SourceRegistry({"erp": extract_config(db, folder),
+                           "direct": SourceConfig("direct", db.url)}, "erp")
+
+
+def test_full_then_incremental_refresh_equal_the_direct_query(
+        erp: ScratchDatabase, tmp_path: Path) -> None:
+    registry = registry_of(erp, tmp_path)
+    try:
+        first = extracts.refresh("erp", registry=registry)
+        assert first.status == "ok" and first.result is not None, first.error
+        assert not first.result.incremental
+        copy = registry.get("erp")
+        assert copy.dialect == "duckdb" and copy.rollups_current()
+        assert copy.extracted_at == first.result.extracted_at
+        assert mismatches(copy, registry.get("direct"), LAST_DAY) == []
+
+        live_changes(erp)
+        stale = mismatches(registry.get("erp"), registry.get("direct"), NEW_DAY)
+        assert stale, "the changes must show before the refresh, or the test proves nothing"
+
+        second = extracts.refresh("erp", registry=registry)
+        assert second.status == "ok" and second.result is not None, second.error
+        assert second.result.incremental
+        # only the window and the new day were pulled again, the dimensions replaced
+        assert second.result.rows["sales"] < first.result.rows["sales"] / 4
+        assert second.result.rows["sku"] == first.result.rows["sku"]
+        copy = registry.get("erp")
+        assert copy.extract_file == second.result.file != first.result.file
+        assert mismatches(copy, registry.get("direct"), NEW_DAY) == []
+        state = store.state_of("erp")
+        assert state is not None and state.status == "ok" and state.refresh == "incremental"
+        assert state.rows == second.result.total_rows and state.error is None
+    finally:
+        registry.dispose()
+
+
+def test_a_refresh_that_cannot_read_the_source_leaves_the_copy_serving(
+        erp: ScratchDatabase, tmp_path: Path) -> None:
+    registry = registry_of(erp, tmp_path)
+    try:
+        assert extracts.refresh("erp", registry=registry).status == "ok"
+        served, before = current_file(tmp_path), registry.get("erp").row_counts()
+        assert served is not None
+        digest = checksum(served)
+        broken = SourceRegistry({"erp": extract_config(erp, tmp_path)}, "erp")
+        broken.configs["erp"] = SourceConfig(  # the ERP's database is gone
+            "erp", erp.url.rsplit("/", 1)[0] + "/stocklens_no_such_db", mode="extract",
+            extract=registry.configs["erp"].extract)
+        failed = extracts.refresh("erp", registry=broken)
+        assert failed.status == "failed" and "does not exist" in (failed.error or "")
+        assert current_file(tmp_path) == served and checksum(served) == digest
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([POINTER, served.name])
+        assert registry.get("erp").row_counts() == before
+        state = store.state_of("erp")
+        assert state is not None and state.status == "failed"
+        assert "does not exist" in (state.error or "") and state.last_success is not None
+    finally:
+        registry.dispose()
+
+
+def test_a_second_refresh_of_a_source_is_refused_while_one_runs(
+        erp: ScratchDatabase, tmp_path: Path, state_db: object) -> None:
+    """While a refresh is pulling rows, `app.py extract refresh` of the same source in
+    another process is refused (exit 1, naming the holder) and publishes nothing."""
+    config = tmp_path / "stocklens.yaml"
+    config.write_text(yaml.safe_dump({"sources": {"erp": {
+        "url": erp.url, "mode": "extract",
+        "extract": {"folder": str(tmp_path / "copies"), "chunk_rows": 1000}}}}))
+    from data_connectors.config import load_config
+
+    registry = SourceRegistry.from_config(load_config(config))
+    other: list[subprocess.CompletedProcess] = []
+
+    def meanwhile(step: str, done: int, total: int) -> None:
+        if not other and step == "sales":
+            other.append(subprocess.run(
+                [sys.executable, "app.py", "extract", "refresh", "--config", str(config)],
+                cwd=ROOT, env=server_env(str(state_db)), capture_output=True, text=True,
+                timeout=120))
+
+    try:
+        outcome = extracts.refresh("erp", progress=meanwhile, registry=registry)
+    finally:
+        registry.dispose()
+    assert outcome.status == "ok", outcome.error
+    assert other and other[0].returncode == 1, other
+    assert "refresh refused" in other[0].stderr and "already running" in other[0].stderr
+    copies = list((tmp_path / "copies").glob("extract-*.duckdb"))
+    assert copies == [outcome.result.file] if outcome.result else False
+    assert store.take_lock("erp", "test:1") is None  # released by the one that ran
+
+
+def test_scheduled_refresh_runs_once_across_schedulers(
+        erp: ScratchDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two scheduler threads (two servers) tick at the same moment: the due refresh runs
+    once, through the alert scheduler's claims."""
+    from service import sources
+
+    registry = registry_of(erp, tmp_path)
+    sources.use_registry(registry)
+    ran: list[str] = []
+    job = RefreshJob("erp", "0 * * * *", timezone="UTC")
+
+    def run(rule: RefreshJob) -> None:
+        ran.append(rule.source)
+        rule.run()
+
+    moment = datetime(2026, 12, 6, 10, 0, 5, tzinfo=UTC)
+    try:
+        for name in ("host-a:1", "host-b:2"):
+            scheduler = AlertScheduler(lambda: [job], run)  # type: ignore[arg-type, list-item]
+            scheduler.name = name
+            scheduler.run_once(moment)
+        assert ran == ["erp"]
+        state = store.state_of("erp")
+        assert state is not None and state.status == "ok" and state.refresh == "full"
+        assert registry.get("erp").extract_file == current_file(tmp_path)
+    finally:
+        registry.dispose()
