@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 from data_connectors.source import open_duckdb  # noqa: E402
-from forecast.replay import TAIL_DAYS, WARMUP_DAYS, replay_source  # noqa: E402
+from forecast.replay import replay_source  # noqa: E402
+from forecast.replay_days import TAIL_DAYS, WARMUP_DAYS  # noqa: E402
 
 RESULTS = ROOT / "results" / "replay.json"
 

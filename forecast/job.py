@@ -137,7 +137,7 @@ def refresh_source(source: Source, force: bool = False,
 
 def replay_last(payload: bytes) -> date:
     """The last day a stored replay covered."""
-    from forecast.replay import unpack_replay
+    from forecast.replay_result import unpack_replay
 
     return unpack_replay(payload).last
 
@@ -149,7 +149,8 @@ def replay_enabled() -> bool:
 def replay_into(source: Source, run_id: int, last: date) -> None:
     """Run the policy replay and store it with run `run_id` (a failure is logged: the
     forecasts stand without it)."""
-    from forecast.replay import pack_replay, replay_source
+    from forecast.replay import replay_source
+    from forecast.replay_result import pack_replay
 
     try:
         result = replay_source(source, last=last)

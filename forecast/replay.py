@@ -46,7 +46,7 @@ import pandas as pd
 
 from data_connectors.source import Source, SourceError
 from forecast.calibration import HISTORY_DAYS, calibrate
-from forecast.engine import HORIZON, fit_window, read_yearly
+from forecast.engine import HORIZON, read_yearly
 from forecast.history import (
     History,
     location_chunks,
@@ -58,27 +58,13 @@ from forecast.history import (
     unit_costs,
 )
 from forecast.models import Choice
-from forecast.plan import DEFAULT_LEAD_DAYS, sku_lead_times
-from metrics.replenishment import (
-    DEFAULT_COVER_DAYS,
-    SAFETY_BASES,
-    SERVICE_LEVELS,
-    Policy,
-    extend,
-    policy_reorder_point,
-)
+from forecast.replay_days import WEEK, Simulated, cycles_ok, fill_demand, simulate
+from forecast.replay_leads import realised_leads
+from forecast.replay_plans import LEAD_HISTORY_DAYS, REPLAN_DAYS, make_plans
+from forecast.replay_result import ACTUAL, TOTALS, WEEKLY, ReplayResult
+from metrics.replenishment import DEFAULT_COVER_DAYS, SAFETY_BASES, SERVICE_LEVELS, Policy
 
 REPLAY_DAYS = 91
-REPLAN_DAYS = 7
-WARMUP_DAYS = 14  # cycles ordered before this start from the real planner's stock
-TAIL_DAYS = 35  # cycles ordered this close to the end are left out (most not arrived)
-LEAD_HISTORY_DAYS = 365
-WEEK = 7
-ACTUAL = "actual"
-# totals per (location, category) and policy; the weekly arrays hold the first four
-TOTALS = ("demand", "sold", "stockout_days", "stock_value", "days", "cycles", "cycles_ok",
-          "pairs")
-WEEKLY = ("demand", "sold", "stockout_days", "stock_value")
 
 
 def policies(cover_days: int = DEFAULT_COVER_DAYS) -> list[Policy]:
@@ -89,126 +75,6 @@ def policies(cover_days: int = DEFAULT_COVER_DAYS) -> list[Policy]:
 
 def policy_key(policy: Policy) -> str:
     return f"{policy.service_level:g}|{policy.safety_basis}"
-
-
-@dataclass
-class ReplayResult:
-    """keys: (location_id, category) rows; names: policy keys, then "actual";
-    totals[key, name, TOTALS]; weekly[key, name, week, WEEKLY]; days of the replay."""
-
-    first: date
-    last: date
-    cover_days: int
-    keys: pd.DataFrame
-    names: list[str]
-    totals: np.ndarray
-    weekly: np.ndarray
-    seconds: float = 0.0
-
-    def summary(self, keep: np.ndarray | None = None) -> pd.DataFrame:
-        """Per policy and "actual": fill rate, cycle service level, stockout days, mean
-        stock value a day, orders (cycles), over the keys `keep` (default all)."""
-        rows = self.totals if keep is None else self.totals[keep]
-        total = rows.sum(axis=0)  # names × TOTALS
-        out = pd.DataFrame(total, columns=list(TOTALS))
-        out.insert(0, "name", self.names)
-        days = (self.last - self.first).days + 1
-        out["fill_rate"] = out["sold"] / out["demand"].where(out["demand"] > 0)
-        out["cycle_service"] = out["cycles_ok"] / out["cycles"].where(out["cycles"] > 0)
-        out["stock_value_mean"] = out["stock_value"] / days
-        out["service_level"] = [float(n.split("|")[0]) if "|" in n else None
-                                for n in self.names]
-        out["basis"] = [n.split("|")[1] if "|" in n else ACTUAL for n in self.names]
-        return out
-
-
-def fill_demand(sold: np.ndarray, unknown: np.ndarray) -> np.ndarray:
-    """Demand of each day (days × pairs): what sold, and on `unknown` days the mean of
-    the same weekday's known days within four weeks either side (else of all known days,
-    else 0), at least what sold."""
-    known = ~unknown
-    values = np.where(known, sold, np.nan)
-    rows = values.shape[0]
-    near = []
-    for k in range(1, 5):
-        for shift in (k * WEEK, -k * WEEK):
-            moved = np.full_like(values, np.nan)
-            if shift > 0 and shift < rows:
-                moved[shift:] = values[:-shift]
-            elif shift < 0 and -shift < rows:
-                moved[:shift] = values[-shift:]
-            near.append(moved)
-    stack = np.stack(near)
-    count = (~np.isnan(stack)).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nearby = np.where(count > 0, np.nansum(stack, axis=0) / np.maximum(count, 1), np.nan)
-        overall = np.where(known.any(axis=0), np.where(known, sold, 0.0).sum(axis=0)
-                           / np.maximum(known.sum(axis=0), 1), 0.0)
-    guess = np.where(np.isnan(nearby), overall[None, :], nearby)
-    return np.where(unknown, np.maximum(guess, sold), sold)
-
-
-def realised_leads(receipts: pd.DataFrame, pairs: pd.DataFrame, first: date, days: int,
-                   fallback: np.ndarray) -> np.ndarray:
-    """days × pairs: the lead time (whole days ≥ 1) of an order placed on each day of the
-    replay — the realised lead time of the pair's receipt ordered nearest that day, else
-    of the SKU's at any location, else `fallback` (per pair)."""
-    out = np.tile(np.maximum(np.rint(fallback), 1.0), (days, 1))
-    if receipts.empty:
-        return out
-    lines = receipts.assign(
-        day=(pd.to_datetime(receipts["order_date"]) - pd.Timestamp(first)).dt.days,
-        lead=(pd.to_datetime(receipts["date"]) - pd.to_datetime(receipts["order_date"]))
-        .dt.days).query("lead >= 0")
-    wanted = np.arange(days)
-
-    def nearest(day: np.ndarray, lead: np.ndarray) -> np.ndarray:
-        order = np.argsort(day, kind="stable")
-        day, lead = day[order], lead[order]
-        at = np.clip(np.searchsorted(day, wanted), 0, len(day) - 1)
-        before = np.clip(at - 1, 0, len(day) - 1)
-        pick = np.where(np.abs(day[before] - wanted) <= np.abs(day[at] - wanted), before, at)
-        return np.maximum(lead[pick], 1.0)
-
-    column = {(s, loc): i for i, (s, loc) in enumerate(zip(pairs["sku_id"],
-                                                          pairs["location_id"], strict=True))}
-    by_sku: dict[str, list[int]] = {}
-    for i, sku in enumerate(pairs["sku_id"]):
-        by_sku.setdefault(sku, []).append(i)
-    done = np.zeros(len(pairs), dtype=bool)
-    for (sku, loc), rows in lines.groupby(["sku", "location"]):
-        col = column.get((sku, loc))
-        if col is not None:
-            out[:, col] = nearest(rows["day"].to_numpy(), rows["lead"].to_numpy(dtype=float))
-            done[col] = True
-    for sku, rows in lines.groupby("sku"):
-        cols = [c for c in by_sku.get(sku, []) if not done[c]]
-        if cols:
-            out[:, cols] = nearest(rows["day"].to_numpy(),
-                                   rows["lead"].to_numpy(dtype=float))[:, None]
-    return out
-
-
-def lead_frames(receipts: pd.DataFrame, first: date, last: date
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The lead-time frames sku_lead_times reads (by supplier and SKU, by supplier), from
-    the receipts received in [first, last]."""
-    rows = receipts[(receipts["date"] >= first) & (receipts["date"] <= last)].copy()
-    rows["supplier"] = rows["supplier"].fillna("")
-    rows["lead"] = (pd.to_datetime(rows["date"]) - pd.to_datetime(rows["order_date"])).dt.days
-    rows = rows[rows["lead"] >= 0]
-    rows["cost"] = rows["cost"].fillna(0.0)
-
-    def stats(by: list[str]) -> pd.DataFrame:
-        if rows.empty:
-            return pd.DataFrame(columns=[*by, "receipts", "lead_time_mean", "lead_time_std",
-                                         "last_receipt", "received_cost", "received_units"])
-        return rows.groupby(by, as_index=False).agg(
-            receipts=("lead", "size"), lead_time_mean=("lead", "mean"),
-            lead_time_std=("lead", "std"), last_receipt=("date", "max"),
-            received_cost=("cost", "sum"), received_units=("qty", "sum"))
-
-    return stats(["supplier", "sku"]), stats(["supplier"])
 
 
 @dataclass
@@ -236,128 +102,6 @@ def read_chunk(source: Source, first: date, last: date, locations: list[str],
         if col is not None:
             on_hand[(day - first).days + 1, col] = units
     return Chunk(history, on_hand[1:], np.nan_to_num(on_hand[0]), history.index_of(first))
-
-
-def cycles_ok(short: np.ndarray, orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-              warmup: int = WARMUP_DAYS, tail: int = TAIL_DAYS
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair: cycles and those without unmet demand from the day after the order
-    through its arrival. short: days × pairs (bool); orders: (pair, order day, arrival
-    day) arrays. A cycle counts when its order was placed from day `warmup` on (before,
-    the stock it starts from is the real planner's) and at least `tail` days before the
-    end (so the cycles counted are not only the quick deliveries), and arrived in time."""
-    days, count = short.shape
-    running = np.concatenate([np.zeros((1, count)), np.cumsum(short, axis=0)])
-    cycles = np.zeros(count)
-    good = np.zeros(count)
-    last_order = max(days - tail, warmup + 1)
-    for pair, placed, arrived in orders:
-        inside = (arrived < days) & (placed >= warmup) & (placed < last_order)
-        pair, placed, arrived = pair[inside], placed[inside], arrived[inside]
-        missed = running[arrived + 1, pair] - running[placed + 1, pair]
-        np.add.at(cycles, pair, 1)
-        np.add.at(good, pair, (missed == 0).astype(float))
-    return cycles, good
-
-
-@dataclass
-class Plans:
-    """The policy as the plan of one re-planning day has it, for every rule: the forecast
-    paths from that day on (cumulated, to read demand over any span), the planning lead
-    time and each rule's safety stock."""
-
-    day: int
-    paths: np.ndarray
-    cumulative: np.ndarray
-    lead: np.ndarray
-    safety: list[np.ndarray]
-    ordering: np.ndarray  # pairs with demand in the forecast
-
-    def demand(self, day: int, span: np.ndarray) -> np.ndarray:
-        """Forecast demand over `span` days (fractional) after day `day` of the replay."""
-        start = day - self.day + 1
-        whole = np.floor(span).astype(int)
-        rows = np.arange(len(span))
-        end = np.minimum(start + whole, self.cumulative.shape[1] - 1)
-        part = self.paths[rows, np.minimum(start + whole, self.paths.shape[1] - 1)]
-        return self.cumulative[rows, end] - self.cumulative[rows, start] + (span - whole) * part
-
-
-def make_plans(history: History, origin_index: int, day: int, keep: np.ndarray,
-               pairs: pd.DataFrame, receipts: pd.DataFrame, origin: date, rules: list[Policy],
-               calibration: object, yearly: Callable[[date], dict] | None,
-               choice: Choice) -> Plans:
-    """Forecast from the data up to `origin` (history index `origin_index`) and set each
-    rule's safety stock, as the page's plan would that day."""
-    found, _, _ = fit_window(history, origin_index, HORIZON,
-                             yearly(origin) if yearly else None, choice)
-    by_sku, by_supplier = lead_frames(receipts, origin - timedelta(days=LEAD_HISTORY_DAYS - 1),
-                                      origin)
-    leads = sku_lead_times(by_sku, by_supplier).set_index("sku")
-    lead = pairs["sku_id"].map(leads["lead_time"]).fillna(DEFAULT_LEAD_DAYS).to_numpy(float)
-    spread = pairs["sku_id"].map(leads["lead_time_std"]).fillna(0.0).to_numpy(float)
-    longest = int(np.ceil(lead.max(initial=1))) + max(r.cover_days for r in rules) \
-        + REPLAN_DAYS + 2
-    paths = extend(found.paths[keep], longest)
-    cumulative = np.concatenate([np.zeros((len(keep), 1)), np.cumsum(paths, axis=1)], axis=1)
-    root_slope, root_curve = calibration.factors(pairs)  # type: ignore[attr-defined]
-    shapes = calibration.shapes(pairs)  # type: ignore[attr-defined]
-    sigma = found.sigma[keep] * root_slope
-    level = found.sigma[keep] * root_curve
-    # the plan is made at the end of day `day`: its demand starts the day after
-    safety = [policy_reorder_point(rule, paths[:, 1:], lead, sigma, level,
-                                   found.sigma_demand[keep], spread, shapes,
-                                   found.mean[keep])[1] for rule in rules]
-    return Plans(day, paths, cumulative, lead, safety, found.paths[keep][:, :28].mean(axis=1)
-                 > 0)
-
-
-@dataclass
-class Simulated:
-    """One rule's replay: per day and pair the units sold, whether demand went unmet, the
-    stock at the end of the day; and its orders as (pair, order day, arrival day)."""
-
-    sold: np.ndarray
-    short: np.ndarray
-    stock: np.ndarray
-    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
-
-
-def simulate(demand: np.ndarray, stock: np.ndarray, arrivals: np.ndarray,
-             on_order: np.ndarray, reorder: np.ndarray, up_to: np.ndarray,
-             ordering: np.ndarray, lead: np.ndarray) -> Simulated:
-    """Run the policy day by day (all arrays days × pairs, except the pair vectors
-    `stock` at the start and `on_order`, and `arrivals`, (days + 1) × pairs of goods
-    already on their way): goods arrive before the day's sales, demand takes what stock
-    allows, and at the end of the day a pair whose position (stock + on order) is at or
-    below its reorder point — and that `ordering` allows — orders up to its order-up-to
-    level in whole units, arriving `lead` days later."""
-    days, count = demand.shape
-    arrivals = arrivals.copy()
-    stock = stock.astype(float).copy()
-    on_order = on_order.astype(float).copy()
-    sold = np.zeros((days, count))
-    short = np.zeros((days, count), dtype=bool)
-    held = np.zeros((days, count))
-    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for t in range(days):
-        stock += arrivals[t]
-        on_order -= arrivals[t]
-        sold[t] = np.minimum(demand[t], stock)
-        short[t] = demand[t] - sold[t] > 1e-9
-        stock -= sold[t]
-        held[t] = stock
-        position = stock + on_order
-        cols = np.flatnonzero(ordering[t] & (position <= reorder[t]))
-        qty = np.ceil(np.round(up_to[t, cols] - position[cols], 9))
-        cols, qty = cols[qty > 0], qty[qty > 0]
-        if not len(cols):
-            continue
-        arrive = t + np.maximum(lead[t, cols].astype(int), 1)
-        np.add.at(arrivals, (np.minimum(arrive, days), cols), qty)
-        on_order[cols] += qty
-        orders.append((cols, np.full(len(cols), t), arrive))
-    return Simulated(sold, short, held, orders)
 
 
 def replay_chunk(chunk: Chunk, receipts: pd.DataFrame, costs: dict[str, float],
@@ -511,27 +255,3 @@ def replay_source(source: Source, days: int = REPLAY_DAYS, last: date | None = N
                         pd.concat(keys, ignore_index=True), names,
                         np.concatenate(totals), np.concatenate(weekly),
                         time.perf_counter() - began)
-
-
-def pack_replay(result: ReplayResult) -> bytes:
-    """The replay as npz bytes (forecast/store.py's REPLAY artifact)."""
-    from forecast.store import pack_arrays
-
-    return pack_arrays(
-        first=np.array(result.first.isoformat()), last=np.array(result.last.isoformat()),
-        cover_days=np.array(result.cover_days), seconds=np.array(result.seconds),
-        location=result.keys["location_id"].to_numpy(dtype=str),
-        category=result.keys["category"].to_numpy(dtype=str),
-        names=np.array(result.names), totals=result.totals.astype(np.float64),
-        weekly=result.weekly.astype(np.float32))
-
-
-def unpack_replay(payload: bytes) -> ReplayResult:
-    from forecast.store import unpack_arrays
-
-    found = unpack_arrays(payload)
-    keys = pd.DataFrame({"location_id": found["location"], "category": found["category"]})
-    return ReplayResult(date.fromisoformat(str(found["first"])),
-                        date.fromisoformat(str(found["last"])), int(found["cover_days"]),
-                        keys, [str(n) for n in found["names"]], found["totals"],
-                        found["weekly"].astype(float), float(found["seconds"]))

@@ -113,7 +113,7 @@ def forecast_quality(source: str, plan: Plan) -> pd.DataFrame | None:
 def policy_replay(plan: Plan) -> tuple[object, np.ndarray] | None:
     """The run's policy replay (forecast/replay.py) and which of its rows (location ×
     category) the plan's SKU-locations cover; None before it is stored."""
-    from forecast.replay import unpack_replay
+    from forecast.replay_result import unpack_replay
 
     payload = store.load(plan.run.id, store.REPLAY)
     if payload is None:

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.replay import ReplayResult, cycles_ok, fill_demand, simulate
+from forecast.replay_days import cycles_ok, fill_demand, simulate
+from forecast.replay_result import ReplayResult
 
 
 def _one(values: list[float]) -> np.ndarray:
