@@ -14,11 +14,7 @@ from alerts.chart_images import ChartsUnavailable, render_pngs, sized
 from alerts.subscription.clean import short_error
 from alerts.subscription.parts import TABLE_IMAGE_ROWS, Period, TileResult
 from alerts.subscription.rows import shown_metrics, tile_table
-from components.boards.view_charts import (
-    cartesian_figure,
-    heatmap_figure,
-    scatter_figure,
-)
+from components.boards.view_charts import cartesian_figure, heatmap_figure, scatter_figure
 from components.boards.view_render import why_not
 from components.boards.view_spec import ViewSpec
 from components.kit.theme import GRID

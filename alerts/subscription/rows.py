@@ -8,9 +8,7 @@ import pandas as pd
 
 from alerts.subscription.clean import one_line
 from alerts.subscription.numbers import number_of
-from components.boards.view_charts import (
-    labels_of,
-)
+from components.boards.view_charts import labels_of
 from components.boards.view_spec import ViewSpec
 from components.grids.metric_grid import column_label
 from components.kit.formatting import format_value

@@ -10,10 +10,7 @@ import time
 
 import pytest
 
-from alerts.channels import (
-    parse_channel,
-    send,
-)
+from alerts.channels import parse_channel, send
 from alerts.message import Message
 from tests.integration.alert_channel_support import DING_SECRET, FEISHU_SECRET, alert, our_log
 from tests.integration.receivers.dingtalk import DingTalkReceiver, dingtalk_expected_sign

@@ -12,13 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from alerts.channels import (
-    deliver,
-    parse_channel,
-    parse_smtp,
-    probe_smtp,
-    send,
-)
+from alerts.channels import deliver, parse_channel, parse_smtp, probe_smtp, send
 from alerts.message import Message
 from tests.integration.alert_channel_support import (
     SMTP_PASSWORD,

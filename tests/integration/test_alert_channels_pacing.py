@@ -9,13 +9,7 @@ import logging
 
 import pytest
 
-from alerts.channels import (
-    RetryPolicy,
-    deliver,
-    parse_channel,
-    send,
-    send_with_retry,
-)
+from alerts.channels import RetryPolicy, deliver, parse_channel, send, send_with_retry
 from tests.integration.alert_channel_support import (
     DING_SECRET,
     FEISHU_SECRET,

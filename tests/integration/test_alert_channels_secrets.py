@@ -10,13 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from alerts.channels import (
-    RetryPolicy,
-    deliver,
-    parse_channel,
-    parse_smtp,
-    send,
-)
+from alerts.channels import RetryPolicy, deliver, parse_channel, parse_smtp, send
 from alerts.message import SendResult
 from tests.integration.alert_channel_support import (
     DING_SECRET,

@@ -7,10 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from alerts.channels import (
-    parse_channel,
-    send,
-)
+from alerts.channels import parse_channel, send
 from tests.integration.alert_channel_support import HOOK_SECRET, alert
 from tests.integration.receivers.webhook import WebhookReceiver
 
