@@ -16,7 +16,8 @@ from metrics.registry import METRICS
 SHOWN_ROWS = 10
 
 
-def _label(rule: AlertRule, lang: str) -> str:
+def watched_label(rule: AlertRule, lang: str) -> str:
+    """What a rule watches, by name: the metric's label or the list's."""
     if rule.metric is not None:
         return METRICS[rule.metric].label(lang)
     return t(f"alert.list.{rule.list_kind}", lang)
@@ -53,7 +54,7 @@ def alert_message(rule: AlertRule, reading: Reading, kind: str, lang: str,
     """kind: "firing", "resolved" or "test"."""
     value = _value_text(rule, reading.value, lang)
     subject = t(f"alert.subject.{kind}", lang, rule=rule.name, value=value)
-    lines = [t("alert.line.value", lang, label=_label(rule, lang), value=value,
+    lines = [t("alert.line.value", lang, label=watched_label(rule, lang), value=value,
                start=reading.start.isoformat(), end=reading.end.isoformat()),
              t("alert.line.condition", lang, condition=_condition_text(rule, lang))]
     if reading.status is not None:

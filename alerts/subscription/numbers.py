@@ -12,7 +12,7 @@ import service
 from alerts.subscription.clean import short_error
 from alerts.subscription.parts import KPI_CARDS, KPI_METRICS, Kpi, Period, Subject, TileResult
 from components.kit.formatting import format_change, format_value, is_missing
-from components.kit.kpi_card import CardSpec
+from components.kit.kpi_card import card_note
 from exports.spreadsheet import plain
 from i18n import t
 from metrics.query import MetricQuery
@@ -59,22 +59,8 @@ def key_figures(principal: Principal, subject: Subject, period: Period, source: 
             format_value(card.metric, value, lang),
             format_change(card.metric, value,
                           previous.get(card.metric) if previous else None, lang),
-            _note(card, current, period.days, lang)))
+            card_note(card, current, period.days, lang)))
     return out, current, previous
-
-
-def _note(card: CardSpec, row: dict[str, float | None], days: int, lang: str) -> str:
-    """The small line under a card's value (components/kit/kpi_card.py), as text."""
-    if card.note == "annualized" and row.get(card.metric) is not None:
-        return t("kpi.annualized", lang,
-                 value=format_value(card.metric, row[card.metric] * 365.0 / days, lang))  # type: ignore[operator]
-    if card.note == "share":
-        return t("kpi.share_of_stock", lang,
-                 value=format_value("dead_stock_share", row.get("dead_stock_share"), lang))
-    if card.note == "supply":
-        return t("kpi.days_of_supply", lang,
-                 value=format_value("days_of_supply", row.get("days_of_supply"), lang))
-    return ""
 
 
 def run_tiles(principal: Principal, subject: Subject, period: Period, source: str | None,

@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 from dash import html
 
+from alerts.alert_message import watched_label
 from alerts.evaluate import LIST_LIMIT, Reading
 from alerts.rules import AlertRule
 from components.kit.formatting import format_value
 from i18n import t
-from metrics.registry import METRICS
 
 SHOWN_ROWS = 5
 STATUS_CLASS = {"good": "badge-good", "warn": "badge-warn", "bad": "badge-bad"}
@@ -21,12 +21,6 @@ STATUS_CLASS = {"good": "badge-good", "warn": "badge-warn", "bad": "badge-bad"}
 
 def _dates(start: date, end: date) -> str:
     return f"{start.isoformat()} – {end.isoformat()}"
-
-
-def watched_label(rule: AlertRule, lang: str) -> str:
-    if rule.metric is not None:
-        return METRICS[rule.metric].label(lang)
-    return t(f"alert.list.{rule.list_kind}", lang)
 
 
 def value_text(rule: AlertRule, value: float | None, lang: str) -> str:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import dash_bootstrap_components as dbc
 from dash import html
 
+from alerts.alert_message import watched_label
 from alerts.channels.config import ChannelConfig
 from alerts.rules import AlertRule
 from app_state.alerts import RuleState
-from components.alerts.preview import watched_label
 from components.alerts.rule_values import SCHEDULE_PRESETS
 from components.filters.filter_bar import option_label
 from components.kit.formatting import format_value

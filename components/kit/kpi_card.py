@@ -53,7 +53,8 @@ def _threshold_text(metric_id: str, lang: str, category: str | None) -> str:
     return text
 
 
-def _note(spec: CardSpec, row: dict[str, float | None], days: int, lang: str) -> str:
+def card_note(spec: CardSpec, row: dict[str, float | None], days: int, lang: str) -> str:
+    """The small line under a card's value; the subscription messages print the same."""
     if spec.note == "annualized" and not is_missing(row.get(spec.metric)):
         value = float(row[spec.metric]) * 365.0 / days  # type: ignore[arg-type]
         return t("kpi.annualized", lang, value=format_value(spec.metric, value, lang))
@@ -94,7 +95,7 @@ def kpi_card(spec: CardSpec, current: dict[str, float | None],
                 html.Span(" " + (t("kpi.vs_previous", lang, days=days) if change
                                  else t("kpi.no_previous", lang)), className="kpi-delta-label"),
             ], className="kpi-change"),
-            html.Div(_note(spec, current, days, lang), className="kpi-note"),
+            html.Div(card_note(spec, current, days, lang), className="kpi-note"),
             html.Div(_threshold_text(judged_by, lang, category), className="kpi-target"),
         ],
         className=f"kpi-card status-{state}",
