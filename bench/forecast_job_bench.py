@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,37 +37,11 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
+from tests.integration.demo_cuts import cut_copy, restore  # noqa: E402
+
 RESULTS = ROOT / "results" / "forecast_job.json"
 BUDGET_FULL_S = 120.0  # README, "Replenishment": the job's budget at scale 10, 2 CPUs
 BUDGET_INCREMENTAL_S = 30.0
-
-
-def cut_copy(db: Path, folder: Path, days: int) -> Path:
-    """A copy of the demo without its last `days` days (kept aside in the same file)."""
-    import duckdb
-
-    copy = folder / "demo.duckdb"
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    last = con.execute("select max(date) from sales").fetchone()[0]
-    cut = last - timedelta(days=days)
-    for table in ("sales", "inventory", "receipts"):
-        con.execute(f"create table kept_{table} as select * from {table} where date > ?",
-                    [cut])
-        con.execute(f"delete from {table} where date > ?", [cut])
-    con.execute("insert or replace into stocklens_meta values ('data_version', 'cut')")
-    con.close()
-    return copy
-
-
-def restore(copy: Path) -> None:
-    import duckdb
-
-    con = duckdb.connect(str(copy))
-    for table in ("sales", "inventory", "receipts"):
-        con.execute(f"insert into {table} select * from kept_{table}")
-    con.execute("insert or replace into stocklens_meta values ('data_version', 'whole')")
-    con.close()
 
 
 def child(step: str, db: Path) -> dict:
@@ -181,7 +154,7 @@ def main() -> None:
     steps = []
     with tempfile.TemporaryDirectory(dir=ROOT.parent / "data" / "bench") as tmp:
         work = Path(tmp)
-        copy = cut_copy(db, work, args.new_days)
+        copy, _ = cut_copy(db, work, args.new_days)
         steps.append(run_child("full", copy, work))
         print(steps[-1], file=sys.stderr)
         restore(copy)

@@ -19,6 +19,7 @@ from cli.main import main
 from data_connectors.source import open_duckdb
 from forecast.engine import HORIZON, WINDOW
 from forecast.job import data_key, last_day, refresh_source
+from tests.integration.demo_cuts import cut_copy, restore
 
 # Mean daily demand of a pair over the window, stockout days (a snapshot with nothing on
 # hand and no sale, or no snapshot row at all) left out — written without the app.
@@ -123,36 +124,6 @@ def test_a_run_in_progress_is_claimed_once() -> None:
     assert [r.status for r in runs_of("some-source")] == ["running"]
 
 
-def _cut_copy(demo_db: Path, folder: Path, days: int) -> tuple[Path, object]:
-    """A copy of the demo without its last `days` days (kept aside in the same file)."""
-    import shutil
-
-    import duckdb
-
-    copy = folder / "demo.duckdb"
-    shutil.copy(demo_db, copy)
-    con = duckdb.connect(str(copy))
-    last = con.execute("select max(date) from sales").fetchone()[0]
-    cut = last - timedelta(days=days)
-    for table in ("sales", "inventory", "receipts"):
-        con.execute(f"create table kept_{table} as select * from {table} where date > ?",
-                    [cut])
-        con.execute(f"delete from {table} where date > ?", [cut])
-    con.execute("insert or replace into stocklens_meta values ('data_version', 'cut')")
-    con.close()
-    return copy, last
-
-
-def _restore(copy: Path) -> None:
-    import duckdb
-
-    con = duckdb.connect(str(copy))
-    for table in ("sales", "inventory", "receipts"):
-        con.execute(f"insert into {table} select * from kept_{table}")
-    con.execute("insert or replace into stocklens_meta values ('data_version', 'whole')")
-    con.close()
-
-
 def _mode(run_id: int) -> str:
     from forecast import store
 
@@ -164,12 +135,12 @@ def test_new_days_refit_incrementally_as_a_full_refit_would(
     from forecast.refit import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    copy, _ = _cut_copy(demo_db, tmp_path, 3)
+    copy, _ = cut_copy(demo_db, tmp_path, 3)
     source = open_duckdb(copy)
     first = refresh_source(source, replay=False)
     source.dispose()
     assert first is not None and _mode(first.id) == "full"
-    _restore(copy)
+    restore(copy)
     source = open_duckdb(copy)
     try:
         quick = refresh_source(source, replay=False)  # three new days: only they are read
@@ -198,11 +169,11 @@ def test_a_changed_past_is_read_again(demo_db: Path, tmp_path: Path,
     from forecast.refit import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    copy, _ = _cut_copy(demo_db, tmp_path, 2)
+    copy, _ = cut_copy(demo_db, tmp_path, 2)
     source = open_duckdb(copy)
     refresh_source(source, replay=False)
     source.dispose()
-    _restore(copy)
+    restore(copy)
     con = duckdb.connect(str(copy))  # … and a sale of the past corrected
     con.execute("update sales set qty = qty + 1 where date = (select max(date) - 30 "
                 "from sales)")  # inside the window the run reads
