@@ -73,6 +73,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit.times": {"en": "{value}×", "zh": "{value} 次"},
     "unit.days": {"en": "{value} days", "zh": "{value} 天"},
     "unit.units": {"en": "{value}", "zh": "{value} 件"},
+    "axis.unit.money": {"en": "¥", "zh": "元"},
+    "axis.unit.units": {"en": "units", "zh": "件"},
+    "axis.unit.days": {"en": "days", "zh": "天"},
+    "axis.unit.ratio": {"en": "%", "zh": "%"},
+    "axis.unit.times": {"en": "×", "zh": "次"},
+    "axis.unit.count": {"en": "count", "zh": "个"},
     # loading / misc
     "misc.loading": {"en": "Loading…", "zh": "加载中…"},
     "misc.not_found": {"en": "Page not found", "zh": "页面不存在"},

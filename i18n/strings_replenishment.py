@@ -29,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "repl.kpi.value_note": {"en": "{units} units · {suppliers} suppliers",
                             "zh": "{units} 件 · {suppliers} 家供应商"},
     "repl.kpi.forecast": {"en": "Forecast demand, next 28 days", "zh": "未来 28 天预测需求"},
+    "repl.chart.y": {"en": "Units per day", "zh": "每日件数"},
     "repl.kpi.forecast_note": {"en": "{units} units per day", "zh": "日均 {units} 件"},
     "repl.chart": {"en": "Daily demand: units sold in the period, then the forecast",
                    "zh": "每日需求:所选期间的实际销量与未来预测"},

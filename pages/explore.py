@@ -22,6 +22,7 @@ from components.boards.explore_controls import (
     control_panel,
     sort_options,
     spec_from_controls,
+    with_first_view,
 )
 from components.boards.view_render import render_view
 from components.boards.view_spec import EXTRA_FILTERS, ViewSpec
@@ -56,7 +57,7 @@ def layout(**params: str) -> object:
     page = open_page(params)
     if not isinstance(page, PageContext):
         return page
-    lang, spec = page.lang, ViewSpec.from_params(params)
+    lang, spec = page.lang, ViewSpec.from_params(with_first_view(params))
     actions = html.Div([
         dbc.Button(t("explore.save", lang), id=f"{P}-save-open", color="primary", size="sm"),
         dbc.ButtonGroup([

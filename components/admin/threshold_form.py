@@ -26,11 +26,17 @@ def threshold_metrics() -> list[str]:
     return [m.id for m in sorted(with_direction, key=lambda m: m.thresholds is None)]
 
 
+ENTRY_DECIMALS = {"times": 2, "ratio": 1, "days": 1}  # as the "≥ 10.43×" labels beside them
+
+
 def entry_text(metric_id: str, stored: float | None) -> str:
-    """A stored limit as the page shows it: on the typing scale, at most 4 decimals."""
+    """A stored limit as the page shows it: on the typing scale, rounded like the label
+    beside it (10.43 for a turnover of 365/35, shown "≥ 10.43×"); an entry left as shown
+    keeps the stored value (only changed entries are saved)."""
     if stored is None:
         return ""
-    text = f"{to_entry(metric_id, stored):.4f}".rstrip("0").rstrip(".")
+    decimals = ENTRY_DECIMALS.get(METRICS[metric_id].unit, 2)
+    text = f"{to_entry(metric_id, stored):.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 

@@ -214,9 +214,11 @@ def level_view(spec: DrillSpec, level: str, frame: pd.DataFrame, totals: dict,
     figure = breakdown_chart(chart_rows, level, metric, lang, days, labels, totals.get(metric))
     hint = t("drill.level_hint", lang, level=dim.label(lang), shown=len(chart_rows),
              total=len(frame))
+    shown = {} if dim.name_column else {level: {str(v): option_label(level, str(v), lang)
+                                                 for v in frame[level].dropna()}}
     grid = metric_grid(P, frame, grid_keys(level), metrics, lang, days=days, totals=totals,
                        category_column="category" if level == "category" else None,
-                       clickable=level != spec.leaf_breakdown)
+                       clickable=level != spec.leaf_breakdown, labels=shown)
     return figure, hint, grid
 
 

@@ -21,14 +21,28 @@ from metrics.registry import METRICS
 
 P = "exp"
 NONE = "__none__"
+VIEW_KEYS = ("m", "by", "grain", "chart", "sort", "top", "title")
+# Explore's first view when the address names none: the board's main figure, revenue, by
+# category over the filter bar's default period (the last 90 days) — a comparison to start
+# from, not one "Total" bar
+FIRST_VIEW = {"m": "revenue", "by": "category", "sort": "revenue"}
+
+
+def with_first_view(params: dict[str, str]) -> dict[str, str]:
+    """The page's parameters, with the first view's when they choose no view (filters and
+    the source stay as given)."""
+    if any(params.get(k) for k in VIEW_KEYS) or any(k.startswith("f_") for k in params):
+        return params
+    return {**FIRST_VIEW, **params}
 
 
 def cid(name: str) -> str:
     return f"{P}-ctl-{name}"
 
 
-def _field(label: str, control: object) -> html.Div:
-    return html.Div([html.Label(label, className="filter-label"), control],
+def _field(label: str, control: object, target: str | None = None) -> html.Div:
+    """A labelled control; `target`: the id of a plain input the label names (htmlFor)."""
+    return html.Div([html.Label(label, className="filter-label", htmlFor=target), control],
                     className="explore-field")
 
 
@@ -74,13 +88,13 @@ def control_panel(spec: ViewSpec, lang: str) -> html.Div:
                 options=sort_options(spec, lang))),
             _field(t("explore.top", lang), dbc.Input(
                 id=cid("top"), type="number", min=1, max=MAX_TOP, step=1,
-                value=spec.top, debounce=True)),
+                value=spec.top, debounce=True), cid("top")),
         ], className="explore-pair"),
         dbc.Checkbox(id=cid("desc"), value=spec.descending, label=t("explore.descending", lang),
                      className="mb-2"),
         _field(t("explore.title_field", lang), dbc.Input(
             id=cid("title"), value=spec.title, debounce=True,
-            placeholder=spec.default_title(lang), maxlength=120)),
+            placeholder=spec.default_title(lang), maxlength=120), cid("title")),
     ], className="panel explore-controls")
 
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from components.boards.view_spec import ViewSpec
 from components.kit.charts import threshold_lines
-from components.kit.formatting import axis_format, format_value
+from components.kit.formatting import axis_format, axis_title, format_value, value_axis
 from components.kit.theme import GRID, STATUS_COLORS, base_layout, light_figure
 from i18n import t
 from metrics.dimensions import DIMENSIONS
@@ -94,17 +94,47 @@ def cartesian_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str,
                 fill="tozeroy" if area and not split else None))
     shapes = threshold_lines(spec.metrics[0]) if len(spec.metrics) == 1 or split is not None \
         else []
+    low, high = _y_extent(fig, spec.chart in ("stacked_bar", "area") and split is not None)
     layout = base_layout(height=420, shapes=shapes, showlegend=len(series) > 1,
                          legend={"orientation": "h", "y": -0.18},
                          barmode="stack" if spec.chart == "stacked_bar" else "group",
-                         xaxis={"type": "category", "gridcolor": GRID, "automargin": True},
-                         yaxis={**axis_format(spec.metrics[0]), "gridcolor": GRID,
-                                "rangemode": "tozero"})
+                         # room above the bars' value labels for plotly's tool bar
+                         margin={"l": 8, "r": 16, "t": 40, "b": 8},
+                         xaxis={"type": "category", "gridcolor": GRID, "automargin": True,
+                                "title": {"text": _x_title(x, lang),
+                                          "font": {"size": 11, "color": "#4a5870"}}},
+                         yaxis={**value_axis(spec.metrics[0], lang, low, high),
+                                "gridcolor": GRID, "rangemode": "tozero"})
     if second_axis:
         layout["yaxis2"] = {**axis_format(spec.metrics[1]), "overlaying": "y", "side": "right",
-                            "showgrid": False, "rangemode": "tozero"}
+                            "showgrid": False, "rangemode": "tozero",
+                            "title": {"text": axis_title(spec.metrics[1], lang),
+                                      "font": {"size": 11, "color": "#4a5870"}}}
     fig.update_layout(**layout)
     return fig
+
+
+def _x_title(x: str | None, lang: str) -> str:
+    return DIMENSIONS[x].label(lang) if x in DIMENSIONS else ""
+
+
+def _y_extent(fig: go.Figure, stacked: bool) -> tuple[float, float]:
+    """The lowest and highest value drawn on the left axis (stacked: the sums per x), for
+    its tick labels."""
+    totals: dict[object, float] = {}
+    values: list[float] = [0.0]
+    for trace in fig.data:
+        if getattr(trace, "yaxis", "y") not in (None, "y"):
+            continue
+        for x_value, y_value in zip(trace.x or (), trace.y if trace.y is not None else (),
+                                    strict=False):
+            if y_value is None or pd.isna(y_value):
+                continue
+            values.append(float(y_value))
+            totals[x_value] = totals.get(x_value, 0.0) + float(y_value)
+    if stacked and totals:
+        values += list(totals.values())
+    return min(values), max(values)
 
 
 def scatter_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -130,10 +160,10 @@ def scatter_figure(spec: ViewSpec, frame: pd.DataFrame, lang: str) -> go.Figure:
             + METRICS[y_metric].label(lang) + ": %{y}<extra></extra>"))
     fig.update_layout(**base_layout(
         height=420, showlegend=split is not None,
-        xaxis={**axis_format(x_metric), "title": METRICS[x_metric].label(lang),
-               "gridcolor": GRID},
-        yaxis={**axis_format(y_metric), "title": METRICS[y_metric].label(lang),
-               "gridcolor": GRID}))
+        xaxis={**value_axis(x_metric, lang, float(frame[x_metric].min()),
+                            float(frame[x_metric].max())), "gridcolor": GRID},
+        yaxis={**value_axis(y_metric, lang, float(frame[y_metric].min()),
+                            float(frame[y_metric].max())), "gridcolor": GRID}))
     return fig
 
 

@@ -16,10 +16,25 @@ from components.boards.view_charts import (
 )
 from components.boards.view_spec import ViewSpec
 from components.grids.metric_grid import THEME, metric_grid
-from components.kit.formatting import format_value
+from components.kit.formatting import metric_column_format
 from i18n import t
 from metrics.dimensions import DIMENSIONS
 from metrics.registry import METRICS
+
+# plotly's tool bar only on hover, in the figure's top margin (view_charts leaves it room),
+# without the tools that make no sense on a bar chart of a few groups
+GRAPH_CONFIG = {"displaylogo": False, "displayModeBar": "hover",
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def code_labels(frame: pd.DataFrame, keys: list[str], lang: str) -> dict[str, dict[str, str]]:
+    """Display labels of the key columns without a name column (channels: "online" →
+    "Online"), so a view's table says what its chart says."""
+    from components.filters.filter_bar import option_label
+
+    return {k: {str(v): option_label(k, str(v), lang) for v in frame[k].dropna().unique()}
+            for k in keys if k in frame.columns and k in DIMENSIONS
+            and not DIMENSIONS[k].name_column}
 
 
 def why_not(spec: ViewSpec, frame: pd.DataFrame, lang: str) -> str | None:
@@ -43,12 +58,13 @@ def pivot_grid(name: str, spec: ViewSpec, frame: pd.DataFrame, lang: str) -> dag
     table = data.pivot_table(index="_row", columns="_col", values=metric, aggfunc="first",
                              sort=False)
     columns = [str(c) for c in table.columns]
+    fmt = metric_column_format(metric, table.to_numpy().ravel().tolist(), lang)  # one format
     rows = []
     for label, values in zip(table.index, table.to_numpy(), strict=True):
         row: dict[str, object] = {"__row": label}
         for col, value in zip(columns, values, strict=True):
             row[col] = None if pd.isna(value) else float(value)
-            row[f"__fmt__{col}"] = format_value(metric, value, lang)
+            row[f"__fmt__{col}"] = fmt(value)
         rows.append(row)
     head = DIMENSIONS[x].label(lang) if x in DIMENSIONS else ""
     defs = [{"field": "__row", "headerName": head, "pinned": "left", "minWidth": 160}] + [
@@ -69,7 +85,8 @@ def render_view(name: str, spec: ViewSpec, frame: pd.DataFrame, lang: str,
         return html.Div(reason, className="view-message")
     if spec.chart == "table":
         keys = [c for c in spec.columns() if c not in spec.metrics]
-        return metric_grid(name, frame, keys, list(spec.metrics), lang, days=days)
+        return metric_grid(name, frame, keys, list(spec.metrics), lang, days=days,
+                           labels=code_labels(frame, keys, lang))
     if spec.chart == "pivot":
         return pivot_grid(name, spec, frame, lang)
     if spec.chart == "scatter":
@@ -83,11 +100,13 @@ def render_view(name: str, spec: ViewSpec, frame: pd.DataFrame, lang: str,
         note = html.Div(t("explore.first_metric_only", lang,
                           metric=METRICS[spec.metrics[0]].label(lang)), className="view-note")
     graph = dcc.Graph(id={"type": "view-graph", "name": name}, figure=figure,
-                      config={"displaylogo": False, "toImageButtonOptions": {"filename": name}})
+                      config=GRAPH_CONFIG | {"toImageButtonOptions": {"filename": name}})
     if not with_data:
         return html.Div([note, graph])
     keys = [c for c in spec.columns() if c not in spec.metrics]
     data = html.Details([html.Summary(t("explore.data", lang)),
                          metric_grid(f"{name}-data", frame, keys, list(spec.metrics), lang,
-                                     days=days, height=360)], className="view-data")
+                                     days=days, height=360,
+                                     labels=code_labels(frame, keys, lang))],
+                        className="view-data")
     return html.Div([note, graph, data])

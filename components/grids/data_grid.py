@@ -19,6 +19,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import html
 
+from components.grids.column_width import NAME_CAP, column_min_width
 from components.grids.metric_grid import (
     FMT,
     GRID,
@@ -32,7 +33,7 @@ from components.grids.metric_grid import (
     locale_text,
 )
 from components.grids.metric_grid_callbacks import csv_export_params
-from components.kit.formatting import CURRENCY, DASH, _compact
+from components.kit.formatting import DASH, column_format, is_missing
 
 
 @dataclass(frozen=True)
@@ -49,23 +50,21 @@ class Column:
 
 
 def cell_text(kind: str, value: object, lang: str) -> str:
-    """A value as the grid shows it; "—" when missing."""
-    if value is None or (isinstance(value, float) and value != value):
-        return DASH
-    if kind == "date":
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if kind == "text":
-        return str(value)
-    v = float(value)  # type: ignore[arg-type]
-    if kind == "money":
-        return f"{CURRENCY}{_compact(v, lang)}" if abs(v) >= 1e4 else f"{CURRENCY}{v:,.2f}"
-    if kind == "percent":
-        return f"{v * 100:.1f}%"
-    if kind == "int":
-        return f"{v:,.0f}"
-    if kind in ("days", "units"):
-        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
-    return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    """A single value as a column of `kind` holding only it would show it; "—" when
+    missing. A grid formats a whole column at once (`column_texts`), so all its cells
+    share one scale and precision."""
+    return column_texts(kind, [value], lang)[0]
+
+
+def column_texts(kind: str, values: Sequence[object], lang: str) -> list[str]:
+    """The display texts of a column: dates as ISO days, text as is, numbers through the
+    column's one format (components/kit/formatting.py `column_format`)."""
+    if kind in ("date", "text"):
+        return [DASH if is_missing(v) else v.isoformat() if isinstance(v, date) else str(v)
+                for v in values]
+    numbers = [None if is_missing(v) else float(v) for v in values]  # type: ignore[arg-type]
+    fmt = column_format(kind, numbers, lang)
+    return [fmt(v) for v in numbers]
 
 
 def _plain(value: object) -> object:
@@ -87,15 +86,18 @@ def grid_rows(frame: pd.DataFrame, columns: Sequence[Column], keys: Sequence[str
     """rowData: raw values, the row id, display texts and the status fields."""
     statuses = sorted({c.status for c in columns if c.status})
     fields = [c.field for c in columns]
+    records = frame[list(dict.fromkeys([*fields, *statuses, *keys]))].to_dict("records")
+    texts = {c.field: column_texts(c.kind, [r[c.field] for r in records], lang)
+             for c in columns if c.kind != "text"}
     rows = []
-    for record in frame[list(dict.fromkeys([*fields, *statuses, *keys]))].to_dict("records"):
+    for index, record in enumerate(records):
         row = {f: _plain(record[f]) for f in fields}
         for column in columns:
             value = record[column.field]
             if column.labels is not None and isinstance(value, str):
                 row[column.field] = column.labels.get(value, value)
             if column.kind != "text":
-                row[FMT + column.field] = cell_text(column.kind, value, lang)
+                row[FMT + column.field] = texts[column.field][index]
         for status in statuses:
             row[STATUS + status] = _plain(record[status])
         row[ROW_ID] = "|".join("" if record[k] is None else str(record[k]) for k in keys)
@@ -103,14 +105,19 @@ def grid_rows(frame: pd.DataFrame, columns: Sequence[Column], keys: Sequence[str
     return rows
 
 
-def _column_def(column: Column) -> dict[str, object]:
+def _column_def(column: Column, rows: Sequence[dict[str, object]]) -> dict[str, object]:
+    """The column's AG Grid definition, at least as wide as its header and widest text
+    (names up to a cap, then in full on hover), dates and numbers never cut."""
+    is_name = column.field.endswith("_name") or column.field == "supplier"
+    shown = column.field if column.kind == "text" else FMT + column.field
+    width = column_min_width(column.label, (r.get(shown) for r in rows),
+                             cap=NAME_CAP if is_name else None)
     spec: dict[str, object] = {"field": column.field, "headerName": column.label,
-                               "headerTooltip": column.label, "minWidth": 110, "flex": 1}
+                               "headerTooltip": column.label, "minWidth": width,
+                               "flex": 2 if is_name else 1}
     if column.kind in ("text", "date"):
         spec.update(cellDataType="text", filter="agTextColumnFilter",
-                    comparator={"function": NATURAL_SORT})
-        if column.field.endswith("_name") or column.field == "supplier":
-            spec.update(minWidth=170, flex=2)
+                    comparator={"function": NATURAL_SORT}, tooltipField=column.field)
     else:
         spec.update(
             type="rightAligned", cellDataType="number", filter="agNumberColumnFilter",
@@ -122,7 +129,7 @@ def _column_def(column: Column) -> dict[str, object]:
         spec["cellClassRules"] = {f"sl-cell-{s}": f"({field}) === '{s}'"
                                   for s in ("good", "warn", "bad")}
     if column.pinned:
-        spec.update(pinned="left", width=200 if column.field.endswith("_name") else 120)
+        spec.update(pinned="left", width=width)
         spec.pop("flex")
     spec["filterParams"] = {"buttons": ["reset"]}
     return spec
@@ -137,13 +144,14 @@ def data_grid(name: str, frame: pd.DataFrame, columns: Sequence[Column], keys: S
     small = natural <= height
     options: dict[str, object] = {"theme": {"function": THEME}, "localeText": locale_text(lang),
                                   "animateRows": False, "tooltipShowDelay": 400,
-                                  "domLayout": "autoHeight" if small else "normal"}
+                                  "domLayout": "autoHeight" if small else "normal",
+                                  "suppressColumnVirtualisation": True}
     if clickable:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False,
                                    "enableClickSelection": True}
     grid = dag.AgGrid(
         id={"type": GRID, "name": name}, rowData=rows,
-        columnDefs=[_column_def(c) for c in columns],
+        columnDefs=[_column_def(c, rows) for c in columns],
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
         getRowId=f"params.data.{ROW_ID}", dashGridOptions=options,

@@ -3,10 +3,12 @@
 Why it is built this way:
 
 - Numbers stay raw in the row data, so sorting and number filters work on values; the text
-  a cell shows is computed in Python by `format_value` (the one formatter) into a hidden
-  field per cell, which the grid's valueFormatter only reads. Cell colours likewise come
-  from `metrics.thresholds.status` (the one status function), computed here per cell into
-  a hidden field and turned into CSS classes by cellClassRules.
+  a cell shows is computed in Python by one `ColumnFormat` per column (the one formatter,
+  components/kit/formatting.py: a column shows one scale and precision throughout, its
+  total included) into a hidden field per cell, which the grid's valueFormatter only
+  reads. Cell colours likewise come from `metrics.thresholds.status` (the one status
+  function), computed here per cell into a hidden field and turned into CSS classes by
+  cellClassRules.
 - Totals are passed in by the caller (an ungrouped query), never summed here: ratios such
   as turnover or sell-through do not add up.
 - Every id is pattern-matching ({"type": ..., "name": name}), so the callbacks of
@@ -29,6 +31,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from components.grids.column_width import NAME_CAP, column_min_width
 from components.grids.metric_grid_callbacks import (  # importing registers the grid callbacks
     AUDITED,
     DOWNLOAD,
@@ -39,7 +42,7 @@ from components.grids.metric_grid_callbacks import (  # importing registers the 
     ROW_COUNT,
     csv_export_params,
 )
-from components.kit.formatting import format_value
+from components.kit.formatting import ColumnFormat, metric_column_format
 from i18n import STRINGS, t
 from metrics.dimensions import DIMENSIONS
 from metrics.registry import METRICS
@@ -151,14 +154,21 @@ def display_columns(frame: pd.DataFrame, keys: Sequence[str],
     return columns
 
 
-def _cells(row: dict[str, object], metrics: Sequence[str], lang: str, days: int | None,
-           category: str | None, thresholds: ThresholdSet) -> None:
+def column_formats(frame: pd.DataFrame, metrics: Sequence[str],
+                   lang: str) -> dict[str, ColumnFormat]:
+    """The one format of each metric column, decided from the values it shows."""
+    return {m: metric_column_format(m, frame[m].tolist() if m in frame.columns else [], lang)
+            for m in metrics}
+
+
+def _cells(row: dict[str, object], metrics: Sequence[str], formats: Mapping[str, ColumnFormat],
+           days: int | None, category: str | None, thresholds: ThresholdSet) -> None:
     """Add the hidden formatted-text and status fields of every metric cell of a row
     (no status field when a cell has none, to keep thousands of rows light)."""
     for m in metrics:
         raw = row.get(m)
         value = None if _missing(raw) else float(raw)  # type: ignore[arg-type]
-        row[FMT + m] = format_value(m, value, lang)
+        row[FMT + m] = formats[m](value)
         state = status(m, value, days=days, category=category, thresholds=thresholds)
         if state:
             row[STATUS + m] = state
@@ -166,8 +176,12 @@ def _cells(row: dict[str, object], metrics: Sequence[str], lang: str, days: int 
 
 def grid_rows(frame: pd.DataFrame, keys: Sequence[str], text_columns: Sequence[str],
               metrics: Sequence[str], lang: str, days: int | None = None,
-              category_column: str | None = None) -> list[dict[str, object]]:
-    """The grid's rowData: raw values plus the hidden id, text and status fields."""
+              category_column: str | None = None,
+              formats: Mapping[str, ColumnFormat] | None = None,
+              labels: Mapping[str, Mapping[str, str]] | None = None) -> list[dict[str, object]]:
+    """The grid's rowData: raw values plus the hidden id, text and status fields; a text
+    column in `labels` shows its values' labels (the row id keeps the raw keys)."""
+    formats = formats or column_formats(frame, metrics, lang)
     thresholds = current_thresholds()  # fetched once for the whole table
     categories = (frame[category_column].tolist() if category_column
                   else [None] * len(frame))
@@ -176,7 +190,10 @@ def grid_rows(frame: pd.DataFrame, keys: Sequence[str], text_columns: Sequence[s
     for index, (record, category) in enumerate(zip(records, categories, strict=True)):
         row = {column: _plain(value) for column, value in record.items()}
         row[ROW_ID] = row_id(record[k] for k in keys) if keys else str(index)
-        _cells(row, metrics, lang, days, None if _missing(category) else str(category),
+        for column, names in (labels or {}).items():
+            if isinstance(row.get(column), str):
+                row[column] = names.get(row[column], row[column])
+        _cells(row, metrics, formats, days, None if _missing(category) else str(category),
                thresholds)
         rows.append(row)
     ids = [r[ROW_ID] for r in rows]
@@ -188,8 +205,10 @@ def grid_rows(frame: pd.DataFrame, keys: Sequence[str], text_columns: Sequence[s
 
 def totals_row(totals: Mapping[str, float | None], text_columns: Sequence[str],
                metrics: Sequence[str], lang: str, days: int | None = None,
-               category: str | None = None) -> dict[str, object]:
-    """The pinned bottom row: "Total" in the first text column, the caller's totals."""
+               category: str | None = None,
+               formats: Mapping[str, ColumnFormat] | None = None) -> dict[str, object]:
+    """The pinned bottom row: "Total" in the first text column, the caller's totals, in
+    their columns' formats."""
     row: dict[str, object] = dict.fromkeys(text_columns)
     if text_columns:
         row[text_columns[0]] = t("grid.total", lang)
@@ -197,27 +216,33 @@ def totals_row(totals: Mapping[str, float | None], text_columns: Sequence[str],
         value = totals.get(m)
         row[m] = None if _missing(value) else float(value)  # type: ignore[arg-type]
     row[ROW_ID] = TOTAL_ROW_ID
-    _cells(row, metrics, lang, days, category, current_thresholds())
+    formats = formats or {m: metric_column_format(m, [row[m]], lang) for m in metrics}
+    _cells(row, metrics, formats, days, category, current_thresholds())
     return row
 
 
-def _text_column(column: str, lang: str, pinned: bool) -> dict[str, object]:
-    """A key, name or extra column; `pinned` keeps it in view on a wide table."""
+def _text_column(column: str, lang: str, pinned: bool,
+                 rows: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    """A key, name or extra column, as wide as its widest value (names up to a cap, then
+    in full on hover); `pinned` keeps it in view on a wide table."""
     is_name = column.endswith("_name")
+    label = column_label(column, lang)
+    width = column_min_width(label, (r.get(column) for r in rows),
+                             cap=NAME_CAP if is_name else None)
     spec: dict[str, object] = {
-        "field": column, "headerName": column_label(column, lang), "cellDataType": "text",
+        "field": column, "headerName": label, "headerTooltip": label, "cellDataType": "text",
         "filter": "agTextColumnFilter", "filterParams": {"buttons": ["reset"]},
-        "comparator": {"function": NATURAL_SORT},
-        "minWidth": 180 if is_name else 110,
+        "comparator": {"function": NATURAL_SORT}, "tooltipField": column, "minWidth": width,
     }
     if pinned:  # pinned columns do not flex: give them a width
-        spec.update(pinned="left", width=200 if is_name else 120)
+        spec.update(pinned="left", width=width)
     else:
         spec["flex"] = 2 if is_name else 1
     return spec
 
 
-def _metric_column(metric: str, lang: str) -> dict[str, object]:
+def _metric_column(metric: str, lang: str,
+                   rows: Sequence[Mapping[str, object]]) -> dict[str, object]:
     label = METRICS[metric].label(lang)
     field = f"params.data ? params.data['{STATUS}{metric}'] : null"
     column: dict[str, object] = {
@@ -231,7 +256,7 @@ def _metric_column(metric: str, lang: str) -> dict[str, object]:
         "cellClass": ["sl-num", "ag-right-aligned-cell"],
         "cellClassRules": {f"sl-cell-{s}": f"({field}) === '{s}'"
                            for s in ("good", "warn", "bad")},
-        "minWidth": 120, "flex": 1,
+        "minWidth": column_min_width(label, (r.get(FMT + metric) for r in rows)), "flex": 1,
     }
     if METRICS[metric].unit == "ratio":
         # Ratios show as percentages, so the filter takes percentages too (50 → 0.5).
@@ -266,14 +291,16 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
                 lang: str, days: int | None = None,
                 totals: Mapping[str, float | None] | None = None,
                 category_column: str | None = None, height: int = 520,
-                clickable: bool = False, extra_columns: Sequence[str] = ()) -> html.Div:
+                clickable: bool = False, extra_columns: Sequence[str] = (),
+                labels: Mapping[str, Mapping[str, str]] | None = None) -> html.Div:
     """A sortable, filterable, virtualised metric table with exports, totals and
     threshold colours.
 
     `name` identifies the grid on its page (ids, export file names); `keys` are the
     grouping columns that identify a row (their name companions are shown next to them);
     `days` is the period length, for thresholds on annualized metrics; `category_column`
-    names the column whose category's own limits judge each row.
+    names the column whose category's own limits judge each row; `labels` translates a
+    text column's codes for display, as the charts do ("online" → "Online").
     """
     missing = [c for c in [*keys, *metrics, *extra_columns,
                            *([category_column] if category_column else [])]
@@ -281,9 +308,11 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
     if missing:
         raise ValueError(f"metric_grid {name!r}: the frame has no column {missing}")
     text_columns = display_columns(frame, keys, extra_columns)
-    rows = grid_rows(frame, keys, text_columns, metrics, lang, days, category_column)
+    formats = column_formats(frame, metrics, lang)
+    rows = grid_rows(frame, keys, text_columns, metrics, lang, days, category_column, formats,
+                     labels)
     pinned = ([totals_row(totals, text_columns, metrics, lang, days,
-                          _single_category(frame, category_column))]
+                          _single_category(frame, category_column), formats)]
               if totals is not None else [])
     headers = {c: column_label(c, lang) for c in [*text_columns, *metrics]}
 
@@ -297,6 +326,9 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
         "animateRows": False,
         "tooltipShowDelay": 400,
         "domLayout": "autoHeight" if small else "normal",
+        # every column is laid out at its measured width (components/grids/column_width.py),
+        # also those scrolled out of view: a few dozen columns at most
+        "suppressColumnVirtualisation": True,
     }
     if clickable:
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False,
@@ -308,8 +340,8 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
     grid = dag.AgGrid(
         id=grid_id(name),
         rowData=rows,
-        columnDefs=[*(_text_column(c, lang, wide) for c in text_columns),
-                    *(_metric_column(m, lang) for m in metrics)],
+        columnDefs=[*(_text_column(c, lang, wide, [*rows, *pinned]) for c in text_columns),
+                    *(_metric_column(m, lang, [*rows, *pinned]) for m in metrics)],
         defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
         getRowId=f"params.data.{ROW_ID}",

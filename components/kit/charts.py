@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.kit.formatting import axis_format, format_value
+from components.kit.formatting import format_value, value_axis
 from components.kit.theme import (
     ACCENT,
     GRID,
@@ -53,9 +53,10 @@ def trend_chart(frame: pd.DataFrame, metric_id: str, grain: str, lang: str,
     shapes = threshold_lines(metric_id, category, limits_set)
     if shapes:  # the lines stay in view
         top = max(top, *(shape["y0"] for shape in shapes))
-    yaxis = {**axis_format(metric_id), "gridcolor": GRID}
+    low = min(0.0, float(values.min())) if values.notna().any() else 0.0
+    yaxis = {**value_axis(metric_id, lang, low, top * 1.15), "gridcolor": GRID}
     if top > 0:
-        yaxis["range"] = [min(0.0, float(values.min())), top * 1.15]
+        yaxis["range"] = [low, top * 1.15]
     fig.update_layout(**base_layout(height=320, yaxis=yaxis, xaxis={"type": "category"},
                                      bargap=0.35, shapes=shapes))
     return fig
@@ -89,7 +90,8 @@ def breakdown_chart(frame: pd.DataFrame, dim: str, metric_id: str, lang: str, da
     if overall is not None and pd.notna(overall):
         shapes.append(reference_line("x", float(overall), ACCENT, "dot", 1.5))
     known = [float(v) for v in data[metric_id].dropna()] + [float(overall or 0), 0.0]
-    xaxis = {**axis_format(metric_id), "gridcolor": GRID}
+    xaxis = {**value_axis(metric_id, lang, min(known) * 1.22, max(known) * 1.22),
+             "gridcolor": GRID}
     if max(known) > 0 or min(known) < 0:  # room for the value labels outside the bars
         xaxis["range"] = [min(known) * 1.22, max(known) * 1.22]
     fig.update_layout(**base_layout(height=max(150, 38 * len(data) + 50), bargap=0.35,

@@ -17,18 +17,21 @@ from service.extracts import extracted_at
 
 def page_frame(lang: str, content: object, source: str | None = None) -> html.Div:
     """`content` under the navbar; `source` is the source the page shows (None: pages
-    that show no data, such as settings)."""
+    that show no data of their own, such as boards, import and settings: their navbar
+    still names the source the user is on and its last day, "Source: demo · Data to …",
+    like every other page)."""
     choices: dict[str, str] = {}
     last = None
+    context = source
     try:
         registry = sources.registry()
         choices = {name: registry.label(name) for name in registry.names()}
-        if source is not None:
-            last = service.data_range(request_principal(), source)[1]
+        context = source if source is not None else sources.source_name(None)
+        last = service.data_range(request_principal(), context)[1]
     except SourceError:
         pass
-    extracted = extracted_at(source) if source is not None else None  # an extract's as-of
-    return html.Div([navbar(lang, source, choices, last, extracted), demo_banner(lang),
+    extracted = extracted_at(context) if context is not None else None  # an extract's as-of
+    return html.Div([navbar(lang, context, choices, last, extracted), demo_banner(lang),
                      stale_banner(source, lang),
                      dbc.Container(content, fluid=True, className="page-body")],
                     lang="zh-CN" if lang == "zh" else "en")

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.kit.formatting import axis_format, format_value
+from components.kit.formatting import format_value, value_axis
 from components.kit.theme import GRID, base_layout, light_figure
 
 # A qualitative palette in the board's tones (the status colours are kept for status).
@@ -63,7 +63,8 @@ def stacked_bar_chart(frame: pd.DataFrame, x: str, stack: str, metric: str, lang
                     textposition="top center", textfont={"size": 11, "color": "#4a5870"},
                     cliponaxis=False)
     top = max(totals, default=0.0)
-    yaxis = {**axis_format(metric), "gridcolor": GRID, "automargin": True}
+    yaxis = {**value_axis(metric, lang, 0.0, top * 1.14), "gridcolor": GRID,
+             "automargin": True}
     if top > 0:
         yaxis["range"] = [0, top * 1.14]
     fig.update_layout(**base_layout(

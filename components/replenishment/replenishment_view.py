@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.grids.data_grid import Column
-from components.kit.formatting import CURRENCY, DASH, _compact
+from components.kit.formatting import DASH, money_text, rate_text, units_text
 from components.kit.theme import ACCENT, MUTED, base_layout, light_figure
 from i18n import t
 
@@ -33,7 +33,7 @@ def status_card(label: str, value: str, state: str, note: str, value_id: str,
 
 
 def money(value: float, lang: str) -> str:
-    return f"{CURRENCY}{_compact(value, lang)}"
+    return money_text(value, lang)
 
 
 def plan_cards(plan: pd.DataFrame, paths: np.ndarray, lang: str) -> list[html.Div]:
@@ -51,11 +51,11 @@ def plan_cards(plan: pd.DataFrame, paths: np.ndarray, lang: str) -> list[html.Di
                     t("repl.kpi.late_note", lang), "repl-kpi-late", lang),
         status_card(t("repl.kpi.value", lang), money(float(ordered["order_value"].sum()), lang),
                     "none", t("repl.kpi.value_note", lang,
-                              units=_compact(float(ordered["order_qty"].sum()), lang),
+                              units=units_text(float(ordered["order_qty"].sum()), lang),
                               suppliers=ordered["supplier"].nunique()),
                     "repl-kpi-value", lang),
-        status_card(t("repl.kpi.forecast", lang), _compact(demand, lang), "none",
-                    t("repl.kpi.forecast_note", lang, units=f"{demand / 28:,.1f}"),
+        status_card(t("repl.kpi.forecast", lang), units_text(demand, lang), "none",
+                    t("repl.kpi.forecast_note", lang, units=rate_text(demand / 28)),
                     "repl-kpi-forecast", lang),
     ]
 
@@ -90,7 +90,9 @@ def demand_figure(history: pd.DataFrame, plan: pd.DataFrame, paths: np.ndarray,
     fig.update_layout(**base_layout(
         height=300, showlegend=True, bargap=0.15,
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": 11}},
-        yaxis={"gridcolor": "#e7ebf0", "tickformat": "~s", "rangemode": "tozero"}))
+        yaxis={"gridcolor": "#e7ebf0", "tickformat": "~s", "rangemode": "tozero",
+               "title": {"text": t("repl.chart.y", lang),
+                         "font": {"size": 11, "color": "#4a5870"}}}))
     if t("chart.day_tick", lang):  # "8月9日" in Chinese (month names: assets/plotly_locale.js)
         fig.update_xaxes(tickformat=t("chart.day_tick", lang))
     return fig

@@ -28,7 +28,7 @@ from components.grids.metric_grid_callbacks import (
     frame_to_xlsx,
     shown_columns,
 )
-from components.kit.formatting import format_value
+from components.kit.formatting import metric_column_format
 from metrics.registry import Thresholds
 from metrics.thresholds import ThresholdSet, set_threshold_provider, status
 
@@ -94,7 +94,7 @@ def test_raw_numbers_with_the_formatters_text_and_the_status_functions_colour() 
     for row, (_, expected) in zip(grid.rowData, source.iterrows(), strict=True):
         for m in METRICS:
             value = expected[m]
-            assert row[FMT + m] == format_value(m, value, "en")
+            assert row[FMT + m] == metric_column_format(m, source[m].tolist(), "en")(value)
             assert row.get(STATUS + m) == status(m, value, days=90,
                                                  category=expected["category"])
             if pd.isna(value):
@@ -102,6 +102,13 @@ def test_raw_numbers_with_the_formatters_text_and_the_status_functions_colour() 
             else:
                 assert row[m] == value and isinstance(row[m], float)
     assert grid.rowData[0][STATUS + "turnover"] is not None  # a real colour is tested
+    # one format per column, by hand: revenue's median 999,999 puts the column in K with
+    # no decimals (12,345 → 12K), turnover's 2.5 gives two decimals for every cell
+    assert [r[FMT + "revenue"] for r in grid.rowData] == ["¥12K", "¥0", "¥1,000K"]
+    assert [r[FMT + "turnover"] for r in grid.rowData] == ["2.50×", "—", "0.40×"]
+    assert [r[FMT + "sell_through"] for r in grid.rowData] == ["80.0%", "60.0%", "—"]
+    zh = build("zh").rowData
+    assert [r[FMT + "revenue"] for r in zh] == ["¥1.2万", "¥0", "¥100.0万"]
 
 
 def test_each_row_is_judged_by_its_categorys_own_limits() -> None:
@@ -121,8 +128,8 @@ def test_pinned_totals_row() -> None:
     (total,) = grid.dashGridOptions["pinnedBottomRowData"]
     assert total["sku"] == "Total" and total["sku_name"] is None
     assert total[ROW_ID] == TOTAL_ROW_ID
-    assert total["turnover"] == 1.2 and total[FMT + "turnover"] == format_value(
-        "turnover", 1.2, "en")
+    assert total["turnover"] == 1.2 and total[FMT + "turnover"] == "1.20×"
+    assert total[FMT + "revenue"] == "¥1,012K"  # the total in its column's format
     # two categories in the frame: the totals are judged by the general limits
     assert total.get(STATUS + "turnover") == status("turnover", 1.2, days=90)
     assert build("zh").dashGridOptions["pinnedBottomRowData"][0]["sku"] == "合计"

@@ -21,7 +21,7 @@ def test_typed_numbers_are_read_forgivingly() -> None:
 
 def test_limits_are_shown_on_the_typing_scale() -> None:
     assert entry_text("sell_through", 0.07) == "7"
-    assert entry_text("turnover", 365 / 35) == "10.4286"
+    assert entry_text("turnover", 365 / 35) == "10.43"  # rounded like its "≥ 10.43×" label
     assert entry_text("turnover_days", 1000.0) == "1000"
     assert entry_text("revenue", None) == ""
 
