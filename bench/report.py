@@ -13,6 +13,7 @@ from pathlib import Path
 
 from report_backtest import backtest_section, forecast_job_section, replay_section
 from report_board import board_section
+from report_extract import extract_section
 from report_singleflight import singleflight_section
 from report_wall import wall_load_section
 
@@ -52,7 +53,7 @@ def demo_build_section(data: dict) -> list[str]:
 SECTIONS = {"demo_build.json": demo_build_section, "wall_load.json": wall_load_section,
             "backtest.json": backtest_section, "replay.json": replay_section,
             "forecast_job.json": forecast_job_section, "board_bench.json": board_section,
-            "singleflight.json": singleflight_section}
+            "singleflight.json": singleflight_section, "extract_bench.json": extract_section}
 
 
 def main() -> None:
