@@ -6,6 +6,7 @@ the source changes nothing; scheduled refreshes run once however many schedulers
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alerts.scheduler import AlertScheduler
+from alerts.scheduler import make_scheduler
 from app_state import extracts as store
 from data_connectors.config import SourceConfig
 from data_connectors.extract_files import POINTER, current_file
@@ -137,29 +138,25 @@ def test_a_second_refresh_of_a_source_is_refused_while_one_runs(
 
 
 def test_scheduled_refresh_runs_once_across_schedulers(
-        erp: ScratchDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two scheduler threads (two servers) tick at the same moment: the due refresh runs
-    once, through the alert scheduler's claims."""
+        erp: ScratchDatabase, tmp_path: Path) -> None:
+    """Two servers' scheduler threads (alerts/scheduler.py) tick at the same moment: the
+    source's `refresh:` schedule is among their jobs, and its due time runs once."""
     from service import sources
 
     registry = registry_of(erp, tmp_path)
+    registry.configs["erp"] = dataclasses.replace(registry.configs["erp"],
+                                                  refresh="0 * * * *")
     sources.use_registry(registry)
-    ran: list[str] = []
-    job = RefreshJob("erp", "0 * * * *", timezone="UTC")
-
-    def run(rule: RefreshJob) -> None:
-        ran.append(rule.source)
-        rule.run()
-
     moment = datetime(2026, 12, 6, 10, 0, 5, tzinfo=UTC)
+    schedulers = [make_scheduler(lambda: "erp") for _ in range(2)]
+    schedulers[1].name = "another-host:1"
     try:
-        for name in ("host-a:1", "host-b:2"):
-            scheduler = AlertScheduler(lambda: [job], run)  # type: ignore[arg-type, list-item]
-            scheduler.name = name
-            scheduler.run_once(moment)
-        assert ran == ["erp"]
+        assert [j for j in schedulers[0].rules() if isinstance(j, RefreshJob)] == \
+            [RefreshJob("erp", "0 * * * *")]
+        assert [s.run_once(moment) for s in schedulers] == [1, 0]
         state = store.state_of("erp")
         assert state is not None and state.status == "ok" and state.refresh == "full"
         assert registry.get("erp").extract_file == current_file(tmp_path)
+        assert [s.run_once(moment) for s in schedulers] == [0, 0]  # claimed: not again
     finally:
         registry.dispose()
