@@ -37,6 +37,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "thresholds.col.good": {"en": "Target (green)", "zh": "目标值(绿)"},
     "thresholds.col.bad": {"en": "Alert level (red)", "zh": "预警值(红)"},
     "thresholds.col.in_force": {"en": "In force", "zh": "当前生效"},
+    "thresholds.input_label": {"en": "{metric}: {column}", "zh": "{metric}:{column}"},
     "thresholds.higher": {"en": "Higher is better", "zh": "越高越好"},
     "thresholds.lower": {"en": "Lower is better", "zh": "越低越好"},
     "thresholds.per_year": {"en": "per year", "zh": "年化"},

@@ -9,6 +9,8 @@ page's callbacks read and mark them all at once; each row also has a plain id
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import html
 
@@ -53,12 +55,18 @@ def _default_cell(metric_id: str, lang: str) -> html.Td:
 
 def _entry(kind: str, metric_id: str, text: str, lang: str) -> html.Td:
     unit = t(f"thresholds.unit.{METRICS[metric_id].unit}", lang)
-    return html.Td(dbc.InputGroup([
-        dbc.Input(id={"type": f"thr-{kind}", "metric": metric_id}, value=text, type="text",
+    ident = {"type": f"thr-{kind}", "metric": metric_id}
+    # its name for screen readers (metric and column), on a label only they see; the DOM id
+    # of a dict id is its JSON with sorted keys
+    name = html.Label(t("thresholds.input_label", lang, metric=METRICS[metric_id].label(lang),
+                        column=t(f"thresholds.col.{kind}", lang)), className="visually-hidden",
+                      htmlFor=json.dumps(ident, sort_keys=True, separators=(",", ":")))
+    return html.Td([name, dbc.InputGroup([
+        dbc.Input(id=ident, value=text, type="text",
                   inputMode="decimal", autoComplete="off", className=INPUT_CLASS,
                   name=f"{metric_id}-{kind}"),
         dbc.InputGroupText(unit, className="thr-unit"),
-    ], size="sm", className=f"thr-entry thr-entry-{kind}"))
+    ], size="sm", className=f"thr-entry thr-entry-{kind}")])
 
 
 def _in_force_cell(metric_id: str, category: str | None, overrides: ThresholdSet,
