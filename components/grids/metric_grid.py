@@ -154,11 +154,13 @@ def display_columns(frame: pd.DataFrame, keys: Sequence[str],
     return columns
 
 
-def column_formats(frame: pd.DataFrame, metrics: Sequence[str],
-                   lang: str) -> dict[str, ColumnFormat]:
-    """The one format of each metric column, decided from the values it shows."""
-    return {m: metric_column_format(m, frame[m].tolist() if m in frame.columns else [], lang)
-            for m in metrics}
+def column_formats(frame: pd.DataFrame, metrics: Sequence[str], lang: str,
+                   totals: Mapping[str, float | None] | None = None) -> dict[str, ColumnFormat]:
+    """The one format of each metric column, decided from the values it shows (its
+    total included)."""
+    return {m: metric_column_format(
+        m, [*(frame[m].tolist() if m in frame.columns else []), (totals or {}).get(m)], lang)
+        for m in metrics}
 
 
 def _cells(row: dict[str, object], metrics: Sequence[str], formats: Mapping[str, ColumnFormat],
@@ -308,7 +310,7 @@ def metric_grid(name: str, frame: pd.DataFrame, keys: list[str], metrics: list[s
     if missing:
         raise ValueError(f"metric_grid {name!r}: the frame has no column {missing}")
     text_columns = display_columns(frame, keys, extra_columns)
-    formats = column_formats(frame, metrics, lang)
+    formats = column_formats(frame, metrics, lang, totals)
     rows = grid_rows(frame, keys, text_columns, metrics, lang, days, category_column, formats,
                      labels)
     pinned = ([totals_row(totals, text_columns, metrics, lang, days,

@@ -140,11 +140,12 @@ def _scale(reference: float, lang: str) -> tuple[float, str]:
     return 1.0, ""
 
 
-def _median_magnitude(values: Iterable[object]) -> float:
+def _magnitudes(values: Iterable[object]) -> tuple[float, float]:
+    """(median, largest) of the non-zero magnitudes; (0, 0) when there are none."""
     numbers = sorted(abs(float(v)) for v in values  # type: ignore[arg-type]
                      if v is not None and not isinstance(v, str) and not is_missing(v)
                      and float(v) != 0)  # type: ignore[arg-type]
-    return numbers[len(numbers) // 2] if numbers else 0.0
+    return (numbers[len(numbers) // 2], numbers[-1]) if numbers else (0.0, 0.0)
 
 
 def column_format(kind: str, values: Iterable[object], lang: str) -> ColumnFormat:
@@ -152,17 +153,20 @@ def column_format(kind: str, values: Iterable[object], lang: str) -> ColumnForma
     for these values in this language.
 
     money and units: scaled to K/M (en) or 万/亿 (zh) when the column's median reaches the
-    step, like the cards, with two decimals below 10 of the scale, one below 100;
-    unscaled money is whole yuan and unscaled units whole units (they are counts).
+    step, like the cards, with two decimals below 10 of the scale, one below 100, one
+    fewer when the column's largest value reaches 1,000 of the scale ("¥39,247K", not
+    "¥39,247.3K"); unscaled money is whole yuan and unscaled units whole units (they are counts).
     days: one decimal when the median is below 100 (as the cards), else whole days.
     number (rates such as units per day): two decimals below 10, one below
     100, else whole. times: two decimals. percent: one decimal. int: whole."""
-    reference = _median_magnitude(values)
+    reference, largest = _magnitudes(values)
     if kind in ("money", "units"):
         prefix = CURRENCY if kind == "money" else ""
         divisor, suffix = _scale(reference, lang)
         scaled = reference / divisor
         decimals = 0 if divisor == 1.0 else 2 if scaled < 10 else 1 if scaled < 100 else 0
+        if largest / divisor >= 1000:  # "¥39,247K", not "¥39,247.3K"
+            decimals = max(0, decimals - 1)
         return ColumnFormat(kind, divisor, suffix, decimals, prefix)
     if kind == "percent":
         return ColumnFormat(kind, decimals=1, unit_suffix="%")
@@ -223,7 +227,9 @@ def axis_title(metric_id: str, lang: str) -> str:
     unit = METRICS[metric_id].unit
     name = METRICS[metric_id].label(lang)
     symbol = t(f"axis.unit.{unit}", lang) if unit in AXIS_UNITS else ""
-    return f"{name} ({symbol})" if symbol and symbol.lower() not in name.lower() else name
+    if not symbol or symbol.lower() in name.lower():
+        return name
+    return f"{name} · {symbol}" if "(" in name or "（" in name else f"{name} ({symbol})"
 
 
 AXIS_UNITS = ("money", "units", "days", "ratio", "times", "count")

@@ -35,6 +35,15 @@ def test_money_column_in_chinese_uses_wan() -> None:
                                                   "—"]
 
 
+def test_a_column_reaching_thousands_of_its_scale_drops_the_decimals() -> None:
+    # median 60,000 → K with one decimal; the largest, 39,247.3K, reaches 1,000 K: none
+    values = [35200.0, 20000.0, 60000.0, 4840300.0, 39247300.0]
+    assert texts("money", values, "en") == ["¥35K", "¥20K", "¥60K", "¥4,840K", "¥39,247K"]
+    # in zh the same column is in 万: median 6万 → two decimals, one fewer for 3,924.73万
+    assert texts("money", values, "zh") == ["¥3.5万", "¥2.0万", "¥6.0万", "¥484.0万",
+                                            "¥3,924.7万"]
+
+
 def test_small_money_stays_whole_yuan_and_zero_is_plain() -> None:
     assert texts("money", [12.4, 987.5, 0.0, -40.0], "en") == ["¥12", "¥988", "¥0", "-¥40"]
     # a scaled column shows zero without a scale: "¥0", not "¥0.00K"
