@@ -2,19 +2,48 @@
 
     python scripts/screenshot.py http://127.0.0.1:8050/ docs/board.png [--size 1440x900]
 
-Used for the README/docs images and to look at pages while developing.
+Used for the README/docs images and to look at pages while developing. Chinese pages need
+a CJK font on this machine, else their text is empty boxes: without one, the script installs
+Debian's fonts-noto-cjk (as scripts/install_test_deps.sh does), or says how.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import os
+import subprocess
+import sys
 import time
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def has_cjk_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (what Chromium draws them with)."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True,
+                               check=False).stdout
+    except FileNotFoundError:  # no fontconfig at all: no fonts either
+        return False
+    return bool(found.strip())
+
+
+def ensure_cjk_font() -> None:
+    """Install fonts-noto-cjk (apt-get, as root or with sudo) when no CJK font is there."""
+    if has_cjk_font():
+        return
+    print("no CJK font: installing fonts-noto-cjk so Chinese text is not empty boxes",
+          file=sys.stderr)
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    done = subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "fonts-noto-cjk"],
+                          check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if done.returncode != 0 or not has_cjk_font():
+        sys.exit("a CJK font is needed for Chinese screenshots: "
+                 "sudo apt-get install fonts-noto-cjk (Debian/Ubuntu)")
 
 
 def browser(width: int, height: int) -> webdriver.Chrome:
@@ -66,6 +95,7 @@ def main() -> None:
     p.add_argument("--wait", default=None, help="CSS selector to wait for")
     a = p.parse_args()
     w, h = (int(x) for x in a.size.split("x"))
+    ensure_cjk_font()
     shoot(a.url, a.out, w, h, a.full, a.wait)
 
 
