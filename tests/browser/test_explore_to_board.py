@@ -44,11 +44,10 @@ def test_build_save_add_to_board_reload(dash_duo, demo_db: Path) -> None:
     expected = dict(zip(want["region"], want["revenue"], strict=True))
     dash_duo.start_server(create_app(source=source))
 
-    # 1. Explore, from its default view: revenue instead of turnover days, by region, a table
+    # 1. Explore, from its first view (revenue by category): by region instead, a table
     dash_duo.driver.get(dash_duo.server_url + "/explore")
     dash_duo.wait_for_element("#exp-ctl-metrics", timeout=30)
-    pick(dash_duo, "#exp-ctl-metrics", "Revenue")
-    pick(dash_duo, "#exp-ctl-metrics", "Turnover days")  # unticks the default metric
+    dash_duo.wait_for_contains_text("#exp-chart-title", "Revenue by Category", timeout=30)
     pick(dash_duo, "#exp-ctl-dim1", "Region")
     dash_duo.driver.find_element(By.XPATH, "//label[normalize-space()='Table']").click()
     dash_duo.wait_for_contains_text("#exp-chart-title", "Revenue by Region", timeout=30)
