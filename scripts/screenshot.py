@@ -64,7 +64,7 @@ def shoot(url: str, out: str, width: int, height: int, full: bool, wait_css: str
             WebDriverWait(driver, 30).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, wait_css)))
         # let callbacks finish: wait until no Dash loading marker remains
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # a cold cache on a busy machine: first numbers are slow
         while time.time() < deadline:
             busy = driver.execute_script(
                 "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length")
