@@ -19,7 +19,7 @@ from components.boards.saved import create_board, get_board, save_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_bar import option_label
 from components.filters.filter_state import BoardFilters
-from components.kit.formatting import format_value
+from components.kit.formatting import format_value, metric_column_format
 from data_connectors.source import open_duckdb
 from tests.browser.test_board import choose_option, settle
 from tests.service_support import run_query
@@ -55,8 +55,10 @@ def expected(db_path: Path, spec: ViewSpec, filters: BoardFilters) -> dict[str, 
         source.dispose()
     dim, metric = spec.dims[0], spec.metrics[0]
     label = (lambda v: option_label(dim, v, "en")) if spec.chart != "table" else str
-    return {label(str(row[dim])): format_value(metric, row[metric], "en")
-            for row in frame.to_dict("records")}
+    # a chart labels each bar like a card; a table formats a column once, for all its rows
+    text = (metric_column_format(metric, frame[metric].tolist(), "en") if spec.chart == "table"
+            else lambda v: format_value(metric, v, "en"))
+    return {label(str(row[dim])): text(row[metric]) for row in frame.to_dict("records")}
 
 
 def eventually(read: Callable[[], object], want: object, timeout: float = 30) -> None:
