@@ -63,13 +63,16 @@ def shoot(url: str, out: str, width: int, height: int, full: bool, wait_css: str
         if wait_css:
             WebDriverWait(driver, 30).until(
                 ec.presence_of_element_located((By.CSS_SELECTOR, wait_css)))
-        # let callbacks finish: wait until no Dash loading marker remains
-        deadline = time.time() + 120  # a cold cache on a busy machine: first numbers are slow
-        while time.time() < deadline:
+        # let callbacks finish: the page's content is there, and no Dash loading marker or
+        # spinner remains for 1.5 s in a row (a cold cache on a busy machine is slow)
+        deadline, quiet = time.time() + 180, 0
+        while time.time() < deadline and quiet < 5:
             busy = driver.execute_script(
-                "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length")
-            if not busy:
-                break
+                "var c = document.getElementById('_pages_content');"
+                "if (c && !c.children.length) { return 1; }"
+                "return document.querySelectorAll('[data-dash-is-loading=\"true\"],"
+                " .dash-spinner').length")
+            quiet = 0 if busy else quiet + 1
             time.sleep(0.3)
         time.sleep(1.0)
         if full:  # the whole page, beyond the viewport, through the DevTools protocol
