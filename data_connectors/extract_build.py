@@ -4,12 +4,13 @@ DuckDB file, with the rollups the embedded store has, then published atomically.
 - What is read: the same canonical relations a direct query reads (the mapping applies),
   all of them inside one REPEATABLE READ transaction on PostgreSQL and MySQL, so the copy
   is one consistent state of the source even while it is being written to.
-- Full: every entity is pulled. Incremental (the default once a copy exists): the new file
-  starts as a copy of the current one; dimensions and facts without a watermark are
-  replaced; a watermarked fact (sales and receipts by date; inventory when its mapping says
-  `watermark: date`) loses its rows from `window_days` before its last date on, and
-  exactly those dates are pulled again, so new days, late corrections and rows deleted
-  inside the window all reach the copy.
+- Full: every entity is pulled. Incremental (the default once a copy exists): dimensions
+  and facts without a watermark are pulled whole; of a watermarked fact (sales and
+  receipts by date; inventory when its mapping says `watermark: date`) the new file keeps
+  the current copy's rows before `window_days` ahead of its last date (read from it,
+  attached read-only: a fresh file never grows with deleted rows) and pulls exactly the
+  dates from there on, so new days, late corrections and rows deleted inside the window
+  all reach the copy.
 - Bounded memory: rows travel in chunks of `chunk_rows` through a server-side cursor and
   DuckDB's own buffers are capped (BUILD_MEMORY; above it DuckDB spills to disk).
 - Atomic: the new file is private until it is published (extract_files.publish), so rows
@@ -22,7 +23,6 @@ DuckDB file, with the rollups the embedded store has, then published atomically.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -52,6 +52,7 @@ BUILD_MEMORY = "160MB"  # DuckDB's buffer cap while writing a copy (peak RSS ~ t
 PULL_TIMEOUT_S = 3600.0  # a refresh is batch work: statements may run longer than a page's
 DEFAULT_WATERMARKED = ("sales", "receipts")
 _SNAPSHOT_DIALECTS = ("postgresql", "mysql", "mariadb")
+PREVIOUS = "previous_copy"  # the current copy, attached read-only during an incremental
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,17 @@ def build_extract(cfg: SourceConfig, full: bool = False,
     direct = open_configured(dataclasses.replace(
         cfg, mode="direct", statement_timeout_s=max(cfg.statement_timeout_s, PULL_TIMEOUT_S)))
     try:
-        if previous is not None:
-            shutil.copyfile(previous, target)
         con = duckdb.connect(str(target))
         try:
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute("SET preserve_insertion_order = false")
             con.execute("SET enable_progress_bar = false")
             create_tables(con)
+            if previous is not None:  # kept rows come from the current copy, read-only
+                con.execute(f"ATTACH '{_quoted(previous)}' AS {PREVIOUS} (READ_ONLY)")
             rows = _copy_entities(cfg, direct, con, previous is not None, progress)
+            if previous is not None:
+                con.execute(f"DETACH {PREVIOUS}")
             con.begin()
             version = write_meta(con, source="extract", origin=cfg.safe_url,
                                  refresh="incremental" if previous else "full",
@@ -135,10 +138,11 @@ def _copy_entities(cfg: SourceConfig, direct: Source, con: duckdb.DuckDBPyConnec
             grand, done, rows = sum(p[2] for p in plans.values()), 0, {}
             progress("read", 0, grand)
             for name, (query, cutoff, _total) in plans.items():
-                if cutoff is None:
-                    con.execute(f'DELETE FROM "{name}"')
-                else:
-                    con.execute(f'DELETE FROM "{name}" WHERE date >= ?', [cutoff])
+                if cutoff is not None:  # the copy's rows before the window stay as they are
+                    progress(f"keep {name}", done, grand)
+                    columns = ", ".join(f'"{c}"' for c in ENTITIES[name].column_names)
+                    con.execute(f'INSERT INTO main."{name}" ({columns}) SELECT {columns} '
+                                f'FROM {PREVIOUS}."{name}" WHERE date < ?', [cutoff]).fetchall()
                 rows[name] = 0
                 streaming = conn.execution_options(stream_results=True,
                                                    max_row_buffer=cfg.extract.chunk_rows)
@@ -151,8 +155,12 @@ def _copy_entities(cfg: SourceConfig, direct: Source, con: duckdb.DuckDBPyConnec
     return rows
 
 
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 def _cutoff(con: duckdb.DuckDBPyConnection, name: str, window_days: int) -> date | None:
-    """The first date pulled again: `window_days` before the copy's last date (None: the
-    copy has no rows of this fact, so it is pulled whole)."""
-    last = con.execute(f'SELECT max(date) FROM "{name}"').fetchone()[0]
+    """The first date pulled again: `window_days` before the current copy's last date
+    (None: it has no rows of this fact, so it is pulled whole)."""
+    last = con.execute(f'SELECT max(date) FROM {PREVIOUS}."{name}"').fetchall()[0][0]
     return None if last is None else last - timedelta(days=window_days)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 import uuid
 from datetime import UTC, datetime
@@ -69,11 +70,12 @@ def publish(folder: Path, path: Path) -> None:
 
 
 def remove_copy(path: Path) -> None:
-    """Delete a copy and its write-ahead log (a reader that still has it open keeps
-    reading it: the file goes when it is closed)."""
+    """Delete a copy, its write-ahead log and DuckDB's spill folder (a reader that still
+    has the copy open keeps reading it: the file goes when it is closed)."""
     for part in (path, path.with_name(path.name + ".wal")):
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
 def open_extract(cfg: SourceConfig) -> Source:
