@@ -228,7 +228,8 @@ def run_scale(scale: float, args: argparse.Namespace, work: Path) -> dict[str, A
     choices = dimension_choices(db)
     combos = combinations(choices, args.seed)
     print(f"scale {scale:g}: {db}", file=sys.stderr)
-    source = ["--url", args.url] if args.url else ["--db", str(db)]
+    source = ["--url", args.url, "--statement-timeout", f"{args.statement_timeout:g}"] \
+        if args.url else ["--db", str(db)]
     with serve(source, work / f"server_scale{scale:g}.log") as (base, rss):
         started = time.perf_counter()
         pages, board_combos = measure_pages(base, combos, args.cold, args.warm,
@@ -236,7 +237,8 @@ def run_scale(scale: float, args: argparse.Namespace, work: Path) -> dict[str, A
         browser = browser_figures(base, choices) if args.browser else None
         seconds = time.perf_counter() - started
         peak, after = rss.peak, rss.current()
-    result = {"scale": scale, "engine": "postgresql" if args.url else "duckdb",
+    result = {"scale": scale,
+              "engine": args.label or ("postgresql" if args.url else "duckdb"),
               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
               "rows": _rows(db), "pages": pages, "browser": browser,
               "server_rss_mb": {"peak": round(peak / 2**20), "at_end": round(after / 2**20)},
@@ -269,6 +271,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--url", help="serve this SQLAlchemy URL instead of the DuckDB file "
                                  "(the tables of the scale's demo, loaded by the caller)")
     p.add_argument("--label", help="key of this run in the results (default: engine)")
+    p.add_argument("--statement-timeout", type=float, default=30.0,
+                   help="with --url: the served source's statement timeout in seconds")
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--results", type=Path, default=RESULTS)
     return p.parse_args(argv)

@@ -120,7 +120,7 @@ def board_section(data: dict[str, Any]) -> list[str]:
         "(bench/board_sql.py, checked equal by tests/unit/test_board_hand_sql.py); naive "
         "is pandas loading the facts and grouping (bench/board_pandas.py).", "",
     ]
-    for label in ("duckdb", "postgresql"):
+    for label in ("duckdb", "postgresql", "spark"):
         for run in data.get(label, {}).get("runs", []):
             rows = run["rows"]
             when = run.get("measured_at", "")
@@ -129,11 +129,20 @@ def board_section(data: dict[str, Any]) -> list[str]:
                       + (f" (measured {when[:10]})" if when else ""), ""]
             lines += [*page_table(run), ""]
             floor = run.get("board_floor")
-            if floor:
+            if floor and floor.get("pandas"):
                 lines += [f"Board refresh, same numbers: hand-written SQL p50 "
                           f"{_ms(floor['hand_sql'].get('p50_ms'))}, naive pandas p50 "
                           f"{_ms(floor['pandas'].get('p50_ms'))} "
                           f"({floor['pandas'].get('n', 0)} runs).", ""]
+            elif floor:  # Spark: the floor is hand-written Spark SQL (bench/spark_bench.py)
+                lines += [f"Board refresh, same numbers: hand-written {label} SQL p50 "
+                          f"{_ms(floor['hand_sql'].get('p50_ms'))}, p95 "
+                          f"{_ms(floor['hand_sql'].get('p95_ms'))} "
+                          f"({floor['hand_sql'].get('n', 0)} runs).", ""]
+            if run.get("load_seconds") is not None:
+                lines += [f"Loaded into {label} in {run['load_seconds']:.0f} s "
+                          "(Parquet + CREATE TABLE, data_connectors/spark_loading.py).", ""]
+            lines += [f"- {n}" for n in run.get("notes", [])] + ([""] if run.get("notes") else [])
             title = "Targets" if run["scale"] == TARGET_SCALE and label == "duckdb" else \
                 "Targets (set for 10M on DuckDB; shown for reference)"
             lines += [f"{title}:", "", *targets(run), ""]

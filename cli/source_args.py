@@ -26,6 +26,9 @@ def add_source_arguments(parser: argparse.ArgumentParser, required: bool = False
                              "model (not needed when tables use canonical names)")
     parser.add_argument("--source", help="with --config: which source (default: the "
                                          "config's default_source)")
+    parser.add_argument("--statement-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="with --url: cancel a query running longer (default 30; a "
+                             "warehouse engine such as Spark SQL may need more)")
     parser.set_defaults(source_required=required)
 
 
@@ -48,7 +51,8 @@ def registry_from_args(args: argparse.Namespace) -> SourceRegistry | None:
             return registry
         if args.url:
             mapping = load_mapping(args.mapping) if args.mapping else None
-            cfg = SourceConfig("source", args.url, mapping)
+            cfg = SourceConfig("source", args.url, mapping,
+                               statement_timeout_s=getattr(args, "statement_timeout", 30.0))
             return SourceRegistry({cfg.name: cfg}, cfg.name)
     except (ConfigError, MappingError) as exc:
         raise SourceError(str(exc)) from None

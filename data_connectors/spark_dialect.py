@@ -11,6 +11,11 @@ dialect leaves two things that matter to StockLens:
 - Hive's `SHOW TABLES` gives the table name first, Spark's gives its database first
   (namespace, tableName, isTemporary): PyHive would list the database's name once per
   table, and StockLens would find no canonical table.
+- PyHive's has_table reads Hive's "Table not found" wording out of the error and raises
+  on Spark's (TABLE_OR_VIEW_NOT_FOUND); here it looks the name up in SHOW TABLES.
+- PyHive reflects DATE, TIMESTAMP and DECIMAL columns as its own string-decoding
+  decorators, which are not sa.Date & co., so check-source would call a DATE column
+  "not a date"; they are reflected as the plain types here.
 - PyHive writes sa.Date as TIMESTAMP (Hive before 0.12 had no DATE); Spark has DATE, and a
   TIMESTAMP compared with a DATE parameter is compared as a timestamp.
 - PyHive turns statement caching off for its dialect; nothing in its compiler depends on
@@ -27,7 +32,13 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from pyhive import hive
-from pyhive.sqlalchemy_hive import HiveDialect, HiveTypeCompiler
+from pyhive.sqlalchemy_hive import (
+    HiveDate,
+    HiveDecimal,
+    HiveDialect,
+    HiveTimestamp,
+    HiveTypeCompiler,
+)
 
 
 class _SparkDate(sa.Date):
@@ -72,6 +83,22 @@ class SparkDialect(HiveDialect):
     @classmethod
     def import_dbapi(cls) -> Any:
         return hive  # defined here so SQLAlchemy 2 does not warn about PyHive's dbapi()
+
+    def get_columns(self, connection: Any, table_name: str, schema: str | None = None,
+                    **kw: Any) -> list[dict[str, Any]]:
+        columns = super().get_columns(connection, table_name, schema, **kw)
+        plain = {HiveDate: _SparkDate, HiveTimestamp: _SparkDateTime, HiveDecimal: sa.Numeric}
+        for column in columns:
+            kind = column["type"] if isinstance(column["type"], type) \
+                else type(column["type"])
+            if kind in plain:
+                column["type"] = plain[kind]()
+        return columns
+
+    def has_table(self, connection: Any, table_name: str, schema: str | None = None,
+                  **kw: Any) -> bool:
+        return table_name.lower() in {t.lower() for t in
+                                      self.get_table_names(connection, schema)}
 
     def get_table_names(self, connection: Any, schema: str | None = None,
                         **kw: Any) -> list[str]:

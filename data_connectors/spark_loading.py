@@ -64,11 +64,15 @@ def spark_database(url: str) -> str:
 
 def export_parquet(db_path: Path, folder: Path) -> dict[str, int]:
     """Write each StockLens table of the DuckDB file as `folder/<table>/data.parquet`;
-    returns the row count per table written."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    returns the row count per table written. The file is attached read-only to a new
+    in-memory DuckDB, so a connection this process already holds to it (with other
+    settings, which DuckDB would refuse to open again) is no obstacle."""
+    con = duckdb.connect()
     try:
+        con.execute(f"ATTACH {_text(str(db_path))} AS src (READ_ONLY)")
         present = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = 'src' AND table_schema = 'main'").fetchall()}
         missing = [e for e in ENTITIES if e not in present]
         if missing:
             raise SparkLoadError(f"{db_path} lacks the table(s) {', '.join(missing)}: "
@@ -77,12 +81,18 @@ def export_parquet(db_path: Path, folder: Path) -> dict[str, int]:
         for table in (t for t in TABLES if t in present):
             target = folder / table
             target.mkdir(parents=True)
-            out = str(target / "data.parquet").replace("'", "''")
-            con.execute(f"COPY \"{table}\" TO '{out}' (FORMAT parquet)")
-            rows[table] = int(con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+            out = _text(str(target / "data.parquet"))
+            con.execute(f'COPY src."{table}" TO {out} (FORMAT parquet)')
+            rows[table] = int(con.execute(f'SELECT count(*) FROM src."{table}"').fetchone()[0])
         return rows
+    except duckdb.Error as exc:
+        raise SparkLoadError(f"cannot read {db_path}: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def load_into_spark(db_path: Path, url: str, parquet_root: Path,
@@ -102,7 +112,8 @@ def load_into_spark(db_path: Path, url: str, parquet_root: Path,
     server = sa.engine.make_url(url).set(database="default")
     engine = sa.create_engine(server, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as con:
+        # no_parameters: PyHive would read a '%' in a path as a parameter marker
+        with engine.connect().execution_options(no_parameters=True) as con:
             con.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS `{database}`")
             for table in TABLES:
                 step(f"table {table}")

@@ -29,6 +29,9 @@ WORKER_MEMORY=${STOCKLENS_SPARK_WORKER_MEMORY:-1536m}
 EXECUTOR_MEMORY=${STOCKLENS_SPARK_EXECUTOR_MEMORY:-1g}  # must fit in a worker's memory
 DRIVER_MEMORY=${STOCKLENS_SPARK_DRIVER_MEMORY:-1g}  # the Thrift Server's JVM
 DAEMON_MEMORY=256m  # master and worker JVMs only schedule
+# more Thrift Server settings, "key=value key=value" (the tests turn whole-stage code
+# generation off: on their tiny tables compiling each stage costs more than it saves)
+EXTRA_CONF=${STOCKLENS_SPARK_CONF:-}
 WAIT_S=${STOCKLENS_SPARK_WAIT_S:-240}  # the Thrift Server takes ~30 s on an idle machine
 DIST=$STATE/dist/pyspark-$SPARK_VERSION
 SPARK_HOME=$DIST/pyspark
@@ -119,8 +122,12 @@ start() {
   if [ -z "$(pid_of thrift)" ]; then
     port_open "$THRIFT_PORT" && die "$HOST:$THRIFT_PORT is taken by another program"
     say "starting the Thrift Server at $HOST:$THRIFT_PORT"
-    # Small data, two cores: few shuffle partitions (200 by default) keep a query from
-    # spending its time scheduling empty tasks. Derby's files stay in the state folder.
+    # Two cores: one shuffle partition per core (200 by default, most of them empty
+    # tasks to schedule), and no adaptive re-planning between the hundreds of stages a
+    # metric query has (it has nothing to coalesce at two partitions). Derby's files stay
+    # in the state folder.
+    local extra=() pair
+    for pair in $EXTRA_CONF; do extra+=(--conf "$pair"); done
     # (the launcher sizes the Thrift Server's JVM by SPARK_DAEMON_MEMORY, not --driver-memory)
     SPARK_DAEMON_MEMORY=$DRIVER_MEMORY launch thrift "$SPARK_HOME/bin/spark-submit" \
       --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
@@ -128,7 +135,8 @@ start() {
       --driver-memory "$DRIVER_MEMORY" --executor-memory "$EXECUTOR_MEMORY" \
       --conf spark.executor.cores=1 --conf spark.cores.max=2 \
       --conf spark.driver.host=$HOST --conf spark.driver.bindAddress=$HOST \
-      --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
+      --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=2 \
+      --conf spark.sql.adaptive.enabled=false "${extra[@]}" \
       --conf spark.sql.warehouse.dir="$STATE/warehouse" \
       --conf spark.local.dir="$STATE/tmp" \
       --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$STATE" \

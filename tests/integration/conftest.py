@@ -26,6 +26,7 @@ from tests.integration.servers import (
     drop_database,
     require_reachable,
 )
+from tests.integration.spark_support import external_url, start_cluster, stop_cluster
 from tests.integration.timings import DEPLOYMENTS, ENGINE_TIMINGS
 
 
@@ -48,6 +49,23 @@ def postgres_db() -> Iterator[ScratchDatabase]:
 def mariadb_db() -> Iterator[ScratchDatabase]:
     """A fresh, empty MariaDB database (utf8mb4) for this session."""
     yield from _scratch(MARIADB)
+
+
+@pytest.fixture(scope="session")
+def spark_server() -> Iterator[str]:
+    """The URL (hive://host:port) of a Spark Thrift Server: scripts/spark_cluster.sh's
+    local cluster, started here and stopped when the session ends (unless it was already
+    running, or $STOCKLENS_TEST_SPARK_URL names another server)."""
+    given = external_url()
+    if given:
+        yield given
+        return
+    started = start_cluster()
+    try:
+        yield "hive://127.0.0.1:10000"
+    finally:
+        if started:
+            stop_cluster()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
