@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.analysis.abc_summary import CLASS_COLORS, CLASSES
-from components.kit.formatting import axis_format, format_value
+from components.kit.formatting import format_value, value_axis
 from components.kit.theme import GRID, MUTED, base_layout, light_figure
 from i18n import t
 from metrics.registry import METRICS
@@ -76,8 +76,8 @@ def pareto_chart(ranked: pd.DataFrame, measure: str, cuts: tuple[float, float],
                          "font": {"size": 12, "color": MUTED}},
                "range": [0.5, max(n, 1) + 0.5], "tickformat": ",d", "showgrid": False,
                "automargin": True},
-        yaxis={**axis_format(measure), "gridcolor": GRID, "automargin": True,
-               "rangemode": "tozero"},
+        yaxis={**value_axis(measure, lang, 0.0, float(ranked[measure].max() or 0.0)
+                            if n else 0.0), "gridcolor": GRID, "rangemode": "tozero"},
         yaxis2={"overlaying": "y", "side": "right", "range": [0, max(1.04, float(top) + 0.02)],
                 "tickformat": ".0%", "dtick": 0.2, "showgrid": False, "automargin": True},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,

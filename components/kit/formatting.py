@@ -196,16 +196,19 @@ def _nice_step(span: float, ticks: int = 5) -> float:
     return 10 * power
 
 
-def value_axis(metric_id: str, lang: str, low: float, high: float) -> dict[str, object]:
+def value_axis(metric_id: str, lang: str, low: float, high: float,
+               from_zero: bool = True) -> dict[str, object]:
     """A value axis from `low` to `high` whose tick labels use the cards' format (¥2万 and
-    ¥200万 in zh, ¥20K and ¥2M in en), titled with the metric and its unit."""
+    ¥200万 in zh, ¥20K and ¥2M in en), titled with the metric and its unit; from zero
+    unless `from_zero` is False (an axis that autoranges around its points)."""
     unit = METRICS[metric_id].unit
     axis: dict[str, object] = {**axis_format(metric_id), "automargin": True,
                                "title": {"text": axis_title(metric_id, lang),
                                          "font": {"size": 11, "color": "#4a5870"}}}
     if not (math.isfinite(low) and math.isfinite(high)):
         return axis
-    low, high = min(low, 0.0), max(high, 0.0)
+    if from_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
     if unit not in ("money", "units", "count") or high - low <= 0:
         return axis
     step = _nice_step(high - low)

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from components.kit.formatting import CURRENCY, DASH, _compact
+from components.kit.formatting import CURRENCY, DASH, _compact, value_axis
 from components.kit.theme import ACCENT, MUTED, base_layout, light_figure
 from i18n import t
 from metrics.replenishment import Policy
@@ -108,7 +108,9 @@ def replay_figure(table: pd.DataFrame, policy: Policy, lang: str) -> go.Figure:
     fig.update_layout(**base_layout(
         height=320, showlegend=True,
         legend={"orientation": "h", "y": 1.14, "x": 0, "font": {"size": 11}},
-        xaxis={"title": t("repl.replay.x", lang), "tickformat": "~s", "gridcolor": "#e7ebf0"},
+        xaxis={**value_axis("inventory_value", lang, float(table["stock_value_mean"].min()),
+                            float(table["stock_value_mean"].max()), from_zero=False),
+               "title": t("repl.replay.x", lang), "gridcolor": "#e7ebf0"},
         yaxis={"title": t("repl.replay.y", lang), "tickformat": ".0%",
                "gridcolor": "#e7ebf0"}))
     return fig

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.grids.data_grid import Column
-from components.kit.formatting import DASH, money_text, rate_text, units_text
+from components.kit.formatting import DASH, money_text, rate_text, units_text, value_axis
 from components.kit.theme import ACCENT, MUTED, base_layout, light_figure
 from i18n import t
 
@@ -90,12 +90,19 @@ def demand_figure(history: pd.DataFrame, plan: pd.DataFrame, paths: np.ndarray,
     fig.update_layout(**base_layout(
         height=300, showlegend=True, bargap=0.15,
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": 11}},
-        yaxis={"gridcolor": "#e7ebf0", "tickformat": "~s", "rangemode": "tozero",
-               "title": {"text": t("repl.chart.y", lang),
-                         "font": {"size": 11, "color": "#4a5870"}}}))
+        yaxis=_units_axis(history, forecast, lang)))
     if t("chart.day_tick", lang):  # "8月9日" in Chinese (month names: assets/plotly_locale.js)
         fig.update_xaxes(tickformat=t("chart.day_tick", lang))
     return fig
+
+
+def _units_axis(history: pd.DataFrame, forecast: np.ndarray, lang: str) -> dict[str, object]:
+    """Units per day, ticked like the cards (20K in en, 2万 in zh)."""
+    high = max([float(history["units_sold"].max() or 0.0) if len(history) else 0.0,
+                float(forecast.max()) if forecast.size else 0.0])
+    axis = value_axis("units_sold", lang, 0.0, high)
+    axis["title"] = {"text": t("repl.chart.y", lang), "font": {"size": 11, "color": "#4a5870"}}
+    return {**axis, "gridcolor": "#e7ebf0", "rangemode": "tozero"}
 
 
 def plan_columns(lang: str) -> list[Column]:
