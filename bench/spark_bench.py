@@ -115,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"loading {db} into Spark …", file=sys.stderr)
             loaded = load_into_spark(db, f"{SERVER}/{DATABASE}", PARQUET)
             print(f"  loaded in {loaded.seconds:.0f} s", file=sys.stderr)
+            # the floor first: a translation slip fails in minutes, not after the pages
+            combos = combinations(dimension_choices(db), args.seed)[:args.cold]
+            figures = floor(db, combos)
+            print(f"  floor p50 {figures['hand_sql'].get('p50_ms')} ms", file=sys.stderr)
             board_main(["--scales", f"{args.scale:g}", "--url", f"{SERVER}/{DATABASE}",
                         "--label", "spark", "--no-browser", "--pages", "/", "/ageing",
                         "--cold", str(args.cold), "--warm", str(args.warm),
                         "--seed", str(args.seed), "--statement-timeout", str(TIMEOUT_S)])
-            combos = combinations(dimension_choices(db), args.seed)[:args.cold]
-            figures = floor(db, combos)
             report = json.loads(RESULTS.read_text(encoding="utf-8"))
             for run in report["spark"]["runs"]:
                 if run["scale"] == args.scale:

@@ -1,7 +1,7 @@
 """Files and databases read dates alike: every case of tests/date_cases.py gives the expected
 date (or none) through the file importer's parser and through the SQL of sql_dates.py on
-DuckDB, SQLite, PostgreSQL and MariaDB (real engines: the texts are stored in a scratch table
-and selected through the expression a mapped source uses).
+DuckDB, SQLite, PostgreSQL, MariaDB and Spark SQL (real engines: the texts are stored in a
+scratch table and selected through the expression a mapped source uses).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.date_cases import DATE_CASES, REJECTED
 from tests.integration.servers import ScratchDatabase, unique_name
 
 FORMAT_LISTS = list(dict.fromkeys(case.formats for case in DATE_CASES))
-ENGINES = ["duckdb", "sqlite", "postgresql", "mariadb"]
+ENGINES = ["duckdb", "sqlite", "postgresql", "mariadb", "spark"]
 
 
 def _mismatches(answers: dict[int, date | None]) -> list[str]:
@@ -66,6 +66,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine
         found = sa.create_engine(f"duckdb:///{tmp_path / 'dates.duckdb'}")
     elif request.param == "sqlite":
         found = sa.create_engine(f"sqlite:///{tmp_path / 'dates.sqlite'}")
+    elif request.param == "spark":  # a scratch table in Spark's default database
+        found = sa.create_engine(f"{request.getfixturevalue('spark_server')}/default",
+                                 poolclass=sa.pool.NullPool)
     else:
         db: ScratchDatabase = request.getfixturevalue(
             "postgres_db" if request.param == "postgresql" else "mariadb_db")
@@ -80,12 +83,26 @@ def texts(engine: sa.Engine) -> Iterator[sa.Table]:
     table = sa.Table(unique_name("date_cases"), sa.MetaData(),
                      sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
                      sa.Column("txt", sa.String(64)))
-    table.create(engine)
-    with engine.begin() as con:
-        con.execute(table.insert(), [{"id": i, "txt": case.text}
-                                     for i, case in enumerate(DATE_CASES)])
+    if engine.dialect.name == "hive":
+        _create_on_spark(engine, table.name)
+    else:
+        table.create(engine)
+        with engine.begin() as con:
+            con.execute(table.insert(), [{"id": i, "txt": case.text}
+                                         for i, case in enumerate(DATE_CASES)])
     yield table
     table.drop(engine)
+
+
+def _create_on_spark(engine: sa.Engine, name: str) -> None:
+    """One CREATE TABLE … AS VALUES: Spark runs each INSERT as a job, so a row at a time
+    would take minutes (the driver escapes the texts: quotes, backslashes, tabs)."""
+    rows = ", ".join(f"(:i{i}, :t{i})" for i in range(len(DATE_CASES)))
+    params: dict[str, object] = {f"i{i}": i for i in range(len(DATE_CASES))}
+    params.update({f"t{i}": case.text for i, case in enumerate(DATE_CASES)})
+    with engine.connect() as con:
+        con.execute(sa.text(f"CREATE TABLE `{name}` USING parquet AS SELECT * FROM VALUES "
+                            f"{rows} AS t(id, txt)"), params)
 
 
 def test_every_engine_answers_every_case(engine: sa.Engine, texts: sa.Table) -> None:
