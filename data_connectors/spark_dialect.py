@@ -11,6 +11,9 @@ dialect leaves two things that matter to StockLens:
 - Hive's `SHOW TABLES` gives the table name first, Spark's gives its database first
   (namespace, tableName, isTemporary): PyHive would list the database's name once per
   table, and StockLens would find no canonical table.
+- A server that does not answer raises Thrift's TTransportException, which is no DB-API
+  error, so SQLAlchemy would not wrap it and a user would see a traceback instead of
+  "connection refused by host:10000"; it is raised as PyHive's OperationalError here.
 - PyHive's has_table reads Hive's "Table not found" wording out of the error and raises
   on Spark's (TABLE_OR_VIEW_NOT_FOUND); here it looks the name up in SHOW TABLES.
 - PyHive reflects DATE, TIMESTAMP and DECIMAL columns as its own string-decoding
@@ -27,6 +30,7 @@ metrics/sqlfuncs.py and data_connectors/sql_dates.py like every other engine's.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -39,6 +43,10 @@ from pyhive.sqlalchemy_hive import (
     HiveTimestamp,
     HiveTypeCompiler,
 )
+from thrift.transport.TTransport import TTransportException
+
+# Thrift logs a refused connection itself before raising; the error says it once
+logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
 
 
 class _SparkDate(sa.Date):
@@ -94,6 +102,14 @@ class SparkDialect(HiveDialect):
             if kind in plain:
                 column["type"] = plain[kind]()
         return columns
+
+    def connect(self, *cargs: Any, **cparams: Any) -> Any:
+        try:
+            return super().connect(*cargs, **cparams)
+        except TTransportException as exc:
+            refused = isinstance(getattr(exc, "inner", None), ConnectionRefusedError)
+            raise hive.OperationalError(("connection refused: " if refused else "")
+                                        + str(exc)) from exc
 
     def has_table(self, connection: Any, table_name: str, schema: str | None = None,
                   **kw: Any) -> bool:

@@ -26,12 +26,13 @@ import sqlalchemy as sa
 
 from data_connectors.config import SourceConfig
 from data_connectors.engines import create_source_engine, describe_db_error, mask_url
-from data_connectors.open_source import open_configured
-from data_connectors.source import open_duckdb
+from data_connectors.open_source import open_configured, open_url
+from data_connectors.source import SourceError, open_duckdb
 from metrics.query import MetricQuery
 from tests.integration.servers import unique_name
 from tests.integration.spark_support import SparkDatabase, drop_database
 from tests.integration.test_cli_vs_oracle import AGEING, Case, compare
+from tests.integration.test_engines import _closed_port
 from tests.oracle.pandas_metrics import prepare
 from tests.oracle.random_data import generate, write_csvs
 from tests.service_support import run_query
@@ -169,3 +170,13 @@ def test_long_spark_query_is_cancelled_by_the_timeout(spark_db: dict[str, Any]) 
         engine.dispose()
     assert describe_db_error(caught.value, url) == (
         f"query took longer than 2 s and was cancelled (statement timeout) on {mask_url(url)}")
+
+
+def test_closed_thrift_port_is_connection_refused() -> None:
+    """Thrift's own transport error becomes the one line every engine gives."""
+    port = _closed_port()
+    url = f"hive://127.0.0.1:{port}/stocklens"
+    with pytest.raises(SourceError) as caught:
+        open_url(url)
+    assert str(caught.value) == (f"connection refused by 127.0.0.1:{port}: is the server "
+                                 f"running? ({url})")
