@@ -43,7 +43,7 @@ def extract_section(data: dict[str, Any]) -> list[str]:
     full, inc = data["full"], data["incremental"]
     lines = [
         "## Extract mode (`bench/extract_bench.py`)", "",
-        f"Measured {data['measured_at']} on {m['cpus']} CPUs ({m['cpu_model']}), load "
+        f"Refreshes measured {data['measured_at']} on {m['cpus']} CPUs ({m['cpu_model']}), load "
         f"average at start {m.get('load_average_at_start')} (the machine is shared: other "
         "helpers' tests and benchmarks ran alongside, so wall times are upper bounds). "
         f"Source: the scale-{scale:g} demo in PostgreSQL (stocklens_extract_bench); each "
@@ -92,4 +92,5 @@ def extract_section(data: dict[str, Any]) -> list[str]:
         lines.append(f"| `{page}` within {ACCEPT:g}× of embedded DuckDB "
                      f"| {_ms(got)} / {_ms(same)} = {ratio:.2f}× | {against_quiet} "
                      f"| {'met' if ratio <= ACCEPT else f'missed ({ratio:.2f}×)'} |")
+    lines += ["", *[f"Note: {note}" for note in data.get("notes", [])]]
     return lines
