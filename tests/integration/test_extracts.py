@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from data_connectors.config import SourceConfig
 from data_connectors.extract_files import POINTER, current_file
 from data_connectors.registry import SourceRegistry
 from service import extracts
-from service.extract_jobs import RefreshJob
+from service.extract_jobs import THREAD_PREFIX, RefreshJob
 from tests.integration.extract_support import (
     LAST_DAY,
     NEW_DAY,
@@ -154,6 +155,9 @@ def test_scheduled_refresh_runs_once_across_schedulers(
         assert [j for j in schedulers[0].rules() if isinstance(j, RefreshJob)] == \
             [RefreshJob("erp", "0 * * * *")]
         assert [s.run_once(moment) for s in schedulers] == [1, 0]
+        for thread in threading.enumerate():  # the refresh runs in a thread of its own
+            if thread.name.startswith(THREAD_PREFIX):
+                thread.join(timeout=120)
         state = store.state_of("erp")
         assert state is not None and state.status == "ok" and state.refresh == "full"
         assert registry.get("erp").extract_file == current_file(tmp_path)
