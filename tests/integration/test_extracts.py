@@ -21,6 +21,7 @@ from alerts.scheduler import make_scheduler
 from app_state import extracts as store
 from data_connectors.config import SourceConfig
 from data_connectors.extract_files import POINTER, current_file
+from data_connectors.mapping import parse_mapping
 from data_connectors.registry import SourceRegistry
 from service import extracts
 from service.extract_jobs import THREAD_PREFIX, RefreshJob
@@ -96,12 +97,17 @@ def test_a_refresh_that_cannot_read_the_source_leaves_the_copy_serving(
             extract=registry.configs["erp"].extract)
         failed = extracts.refresh("erp", registry=broken)
         assert failed.status == "failed" and "does not exist" in (failed.error or "")
+        broken.configs["erp"] = dataclasses.replace(  # the ERP's table was renamed
+            registry.configs["erp"], mapping=parse_mapping({"sales": {"table": "sales_v2"}}))
+        unmapped = extracts.refresh("erp", registry=broken)
+        assert unmapped.status == "failed"
+        assert unmapped.error == "sales: table 'sales_v2' does not exist"
         assert current_file(tmp_path) == served and checksum(served) == digest
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted([POINTER, served.name])
         assert registry.get("erp").row_counts() == before
         state = store.state_of("erp")
         assert state is not None and state.status == "failed"
-        assert "does not exist" in (state.error or "") and state.last_success is not None
+        assert state.error == unmapped.error and state.last_success is not None
     finally:
         registry.dispose()
 
