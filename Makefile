@@ -45,6 +45,9 @@ lint: $(VENV)/.installed-dev
 
 # make bench SCALES="1 10" (sales lines ≈ 1.15M × scale; README "Performance" says how long)
 SCALES ?= 1 10 30
+# Spark SQL at SPARK_SCALE (bench/spark_bench.py: ~10 min at 10; it starts and stops
+# scripts/spark_cluster.sh, which installs Java 17 and the Spark distribution if missing)
+SPARK_SCALE ?= 10
 # the benchmarks use psutil and requests, which the dev requirements bring
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/demo_build.py --scales 1
@@ -53,6 +56,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/backtest.py
 	$(BIN)/python bench/replay_bench.py
 	$(BIN)/python bench/forecast_job_bench.py --scale 10
+	$(BIN)/python bench/spark_bench.py --scale $(SPARK_SCALE)
 	$(BIN)/python bench/report.py
 
 clean:
