@@ -27,7 +27,12 @@ def is_url(target: str) -> bool:
 
 
 def run_spark_import(args: argparse.Namespace) -> int:
-    from data_connectors.spark_loading import SparkLoadError, load_into_spark, spark_database
+    from data_connectors.spark_loading import (
+        SparkLoadError,
+        canonical_tables,
+        load_into_spark,
+        spark_database,
+    )
 
     url = str(args.into)
     try:
@@ -41,7 +46,7 @@ def run_spark_import(args: argparse.Namespace) -> int:
               "--mode replace", file=sys.stderr)
         return 1
     try:
-        existing = _canonical_tables(url, database)
+        existing = canonical_tables(url, database)
     except sa.exc.DBAPIError as exc:
         print(f"error: cannot reach the Spark Thrift Server at {_where(url)}: "
               f"{str(exc.orig).splitlines()[0] if exc.orig else exc}", file=sys.stderr)
@@ -91,21 +96,6 @@ def _import_files(args: argparse.Namespace, db_path: Path, progress: TerminalPro
         return 1
     print(report.render(limit=50))
     return 0
-
-
-def _canonical_tables(url: str, database: str) -> list[str]:
-    """The canonical tables the Spark database already holds (none if it does not exist)."""
-    engine = sa.create_engine(sa.engine.make_url(url).set(database="default"),
-                              poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as con:
-            names = {r[0] for r in con.exec_driver_sql("SHOW DATABASES")}
-            if database not in names:
-                return []
-            tables = set(sa.inspect(con).get_table_names(schema=database))
-    finally:
-        engine.dispose()
-    return [name for name in ENTITIES if name in tables]
 
 
 def _where(url: str) -> str:

@@ -132,6 +132,22 @@ def load_into_spark(db_path: Path, url: str, parquet_root: Path,
     return SparkLoad(database, folder, rows, time.perf_counter() - started)
 
 
+def canonical_tables(url: str, database: str) -> list[str]:
+    """The canonical tables the Spark database already holds (none if it does not exist).
+    Raises sa.exc.DBAPIError when the server cannot be asked."""
+    engine = sa.create_engine(sa.engine.make_url(url).set(database="default"),
+                              poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as con:
+            names = {r[0] for r in con.exec_driver_sql("SHOW DATABASES")}
+            if database not in names:
+                return []
+            tables = set(sa.inspect(con).get_table_names(schema=database))
+    finally:
+        engine.dispose()
+    return [name for name in ENTITIES if name in tables]
+
+
 def _first_line(exc: sa.exc.DBAPIError) -> str:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
