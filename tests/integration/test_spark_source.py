@@ -27,8 +27,10 @@ import sqlalchemy as sa
 from data_connectors.config import SourceConfig
 from data_connectors.engines import create_source_engine, describe_db_error, mask_url
 from data_connectors.open_source import open_configured, open_url
+from data_connectors.registry import SourceRegistry
 from data_connectors.source import SourceError, open_duckdb
 from metrics.query import MetricQuery
+from tests.integration.api_support import api_client, post_query, use
 from tests.integration.servers import unique_name
 from tests.integration.spark_support import SparkDatabase, drop_database
 from tests.integration.test_cli_vs_oracle import AGEING, Case, compare
@@ -119,6 +121,30 @@ def test_query_cli_on_spark_agrees_with_oracle(spark_db: dict[str, Any],
     assert len(expected) > 0
     problems = compare(case, expected, got)
     assert not problems, f"{case.name}: {len(problems)} differences\n" + "\n".join(problems[:40])
+
+
+def test_api_answers_from_spark_like_the_oracle(spark_db: dict[str, Any]) -> None:
+    """POST /api/v1/query of the whole app (create_app) on a Spark source."""
+    case = Case("api_by_region", metrics=("revenue", "cogs", "turnover_days",
+                                          "sell_through", "dead_stock_value"),
+                by=("region",))
+    source = open_configured(SourceConfig("spark", spark_db["url"], statement_timeout_s=600))
+    registry = SourceRegistry.of_source(source)
+    try:
+        client = api_client(registry)
+        use(registry)
+        response = post_query(client, {"metrics": list(case.metrics), "by": list(case.by),
+                                       "start": case.start.isoformat(),
+                                       "end": case.end.isoformat()})
+        assert response.status_code == 200, response.get_json()
+        answer = response.get_json()
+    finally:
+        registry.dispose()
+    got = pd.DataFrame(answer["rows"], columns=answer["columns"])
+    expected = case.expected(prepare(spark_db["tables"]))
+    assert len(expected) > 0
+    problems = compare(case, expected, got)
+    assert not problems, "\n".join(problems[:40])
 
 
 def test_check_source_finds_spark_clean(spark_db: dict[str, Any]) -> None:
