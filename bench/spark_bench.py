@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 con.exec_driver_sql(f"DROP DATABASE IF EXISTS `{DATABASE}` CASCADE")
         finally:
             engine.dispose()
+        shutil.rmtree(PARQUET / DATABASE, ignore_errors=True)  # the tables' files
         if started_here:
             _cluster("stop")
     return 0
