@@ -33,6 +33,7 @@ from components.boards.view_render import render_view
 from components.filters.filter_state import BoardFilters
 from components.kit.page_title import page_title
 from components.kit.render_memo import rendered
+from components.kit.value_labels import value_label
 from components.wall.wall_alerts import (
     new_dead_alerts,
     new_dead_query,
@@ -192,12 +193,15 @@ def _period(config: dict) -> tuple[WallParams, date, date, date] | None:
     return wall, first, max(first, last - timedelta(days=wall.days - 1)), last
 
 
-def _site_label(scope: Scope | None, name: str | None, lang: str) -> list[html.Span]:
-    """"Region / East", "Location / Shanghai DC", or "All locations"."""
+def _site_label(scope: Scope | None, name: str | None, lang: str,
+                source: str | None = None) -> list[html.Span]:
+    """"Region / East", "Location / Shanghai DC", or "All locations" (names in `lang`)."""
     if scope is None:
         return [html.Span(t("wall.all_sites", lang), className="wall-site-name")]
+    shown = value_label("location_name", name, lang, source) if name else \
+        value_label(scope.kind, scope.value, lang, source)
     return [html.Span(DIMENSIONS[scope.kind].label(lang), className="wall-site-kind"),
-            html.Span(name or scope.value, className="wall-site-name")]
+            html.Span(shown, className="wall-site-name")]
 
 
 def _site(wall: WallParams, source: str, start: date, end: date) -> tuple[list, Note | None]:
@@ -207,7 +211,7 @@ def _site(wall: WallParams, source: str, start: date, end: date) -> tuple[list, 
     lang, scope = wall.lang, wall.scope
     if scope is None:
         return _site_label(None, None, lang), None
-    name, known = scope.value, True
+    name, known = None, True
     if scope.kind == "region":
         known = scope.value in service.dimension_values(who, "location", "region", source)
     else:
@@ -217,7 +221,7 @@ def _site(wall: WallParams, source: str, start: date, end: date) -> tuple[list, 
         if not frame.empty and frame.iloc[0].get("location_name"):
             name = str(frame.iloc[0]["location_name"])
     note = None if known else Note(scope.kind, scope.value, None, "unknown_scope")
-    return _site_label(scope, name, lang), note
+    return _site_label(scope, name, lang, source), note
 
 
 def _notes(notes: list[Note], lang: str) -> str:

@@ -8,6 +8,7 @@ API, the CLI, the wall, forecasts, alerts — calls these functions with the Pri
 runs for. See service/queries.py for the rules (scope, cache, single-flight, errors).
 """
 
+from service.labels import value_labels
 from service.principal import ALL_DATA, NOBODY, MissingPrincipal, Principal
 from service.queries import (
     channel_values,
@@ -22,4 +23,4 @@ from service.queries import (
 
 __all__ = ["ALL_DATA", "NOBODY", "MissingPrincipal", "Principal", "channel_values",
            "data_range", "dimension_values", "evaluate", "evaluate_lead_times",
-           "history_rows", "lead_times", "run"]
+           "history_rows", "lead_times", "run", "value_labels"]

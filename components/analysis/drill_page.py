@@ -32,6 +32,7 @@ from components.kit.charts import breakdown_chart, trend_chart
 from components.kit.failures import shows_failure
 from components.kit.feedback import message_figure
 from components.kit.page_frame import loading, section
+from components.kit.value_labels import value_label
 from i18n import t
 from metrics.dimensions import DIMENSIONS
 from metrics.periods import months_back, split_periods
@@ -85,7 +86,8 @@ def _label(dim: str, value: object, name: object, lang: str) -> str:
     if value is None:
         return "—"
     if name:
-        return f"{name} ({value})"
+        column = DIMENSIONS[dim].name_column if dim in DIMENSIONS else ""
+        return f"{value_label(column, str(name), lang)} ({value})"
     return option_label(dim, str(value), lang)
 
 

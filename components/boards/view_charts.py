@@ -34,6 +34,7 @@ def axis_columns(spec: ViewSpec) -> tuple[str | None, str | None]:
 def labels_of(frame: pd.DataFrame, column: str | None, lang: str) -> list[str]:
     """Readable values of a column: "name (id)" for SKUs and locations, translated channels."""
     from components.filters.filter_bar import option_label
+    from components.kit.value_labels import value_label
 
     if column is None:
         return [t("explore.total", lang)] * len(frame)
@@ -44,7 +45,7 @@ def labels_of(frame: pd.DataFrame, column: str | None, lang: str) -> list[str]:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             out.append("—")
         elif name:
-            out.append(f"{name} ({value})")
+            out.append(f"{value_label(name_col, str(name), lang)} ({value})")
         else:
             out.append(option_label(column, str(value), lang))
     return out

@@ -25,6 +25,7 @@ from components.filters.filter_state import (
     PRESETS,
     BoardFilters,
 )
+from components.kit.value_labels import value_label
 from i18n import STRINGS, t
 
 
@@ -40,9 +41,11 @@ def dropdown_labels(lang: str) -> dict[str, str]:
 
 
 def option_label(dim: str, value: str, lang: str) -> str:
+    """A value as the page shows it: channel codes translated, the source's names in the
+    page's language (components/kit/value_labels.py); the value itself stays the key."""
     if dim == "channel" and f"channel.{value}" in STRINGS:
         return t(f"channel.{value}", lang)
-    return value
+    return value_label(dim, value, lang)
 
 
 def _labelled(label: str, control: object, width: dict[str, int]) -> dbc.Col:

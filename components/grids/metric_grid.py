@@ -43,6 +43,7 @@ from components.grids.metric_grid_callbacks import (  # importing registers the 
     csv_export_params,
 )
 from components.kit.formatting import ColumnFormat, metric_column_format
+from components.kit.value_labels import source_labels
 from i18n import STRINGS, t
 from metrics.dimensions import DIMENSIONS
 from metrics.registry import METRICS
@@ -184,6 +185,7 @@ def grid_rows(frame: pd.DataFrame, keys: Sequence[str], text_columns: Sequence[s
     """The grid's rowData: raw values plus the hidden id, text and status fields; a text
     column in `labels` shows its values' labels (the row id keeps the raw keys)."""
     formats = formats or column_formats(frame, metrics, lang)
+    labels = {**source_labels(lang), **(labels or {})}  # the source's names in `lang`
     thresholds = current_thresholds()  # fetched once for the whole table
     categories = (frame[category_column].tolist() if category_column
                   else [None] * len(frame))

@@ -14,6 +14,7 @@ from dash import html
 from components.grids.data_grid import Column
 from components.kit.formatting import DASH, money_text, rate_text, units_text, value_axis
 from components.kit.theme import ACCENT, MUTED, base_layout, light_figure
+from components.kit.value_labels import source_labels
 from i18n import t
 
 CHART_FORECAST_DAYS = 56
@@ -112,7 +113,11 @@ def plan_columns(lang: str) -> list[Column]:
                      for m in ("ses", "croston", "sba", "tsb", "adida", "imapa", "pooled",
                                "moving_average", "none", "inactive")}
 
+    names = source_labels(lang)  # the source's names in `lang`; the plan keeps the stored ones
+
     def col(field: str, kind: str = "text", **extra: object) -> Column:
+        if kind == "text" and "labels" not in extra and field in names:
+            extra["labels"] = names[field]
         return Column(field, t(f"repl.col.{field}", lang), kind, **extra)  # type: ignore[arg-type]
 
     return [

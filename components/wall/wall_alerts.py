@@ -32,6 +32,7 @@ from dash import html
 from sqlalchemy.exc import SQLAlchemyError
 
 from components.kit.formatting import format_value, is_missing
+from components.kit.value_labels import value_label
 from components.wall.wall_params import Scope
 from i18n import t
 from metrics import watch_lists
@@ -227,8 +228,9 @@ SECONDS_PER_ALERT = 4.5  # scrolling speed: long enough to read an alert from af
 def _item(alert: Alert, lang: str, show_location: bool) -> html.Span:
     return html.Span([
         html.Span(t(f"wall.alert.{alert.kind}", lang), className="wall-alert-kind"),
-        html.Span(alert.sku, className="wall-alert-sku"),
-        html.Span(alert.location, className="wall-alert-loc") if show_location else None,
+        html.Span(value_label("sku_name", alert.sku, lang), className="wall-alert-sku"),
+        html.Span(value_label("location_name", alert.location, lang),
+                  className="wall-alert-loc") if show_location else None,
         html.Span(alert.number, className="wall-alert-num"),
     ], className=f"wall-alert wall-alert-{alert.kind}")
 

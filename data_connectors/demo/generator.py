@@ -116,6 +116,7 @@ def generate_demo(
         writer.write_dimension("sku", tables.sku_columns(catalog, locale))
         report("write", 1, 5)
         writer.write_dimension("location", tables.location_columns(catalog, locale))
+        writer.write_labels(tables.label_rows(catalog, locale))
         report("write", 2, 5)
         months = simulate(catalog, calendar, promos, demand_rng, ops_rng, chunks)
         for done, month in enumerate(months, start=1):

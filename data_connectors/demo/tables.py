@@ -11,6 +11,7 @@ import numpy as np
 from data_connectors.demo import names
 from data_connectors.demo.catalog import Catalog
 from data_connectors.demo.seasons import CHANNELS, ONLINE, STORE, WHOLESALE
+from data_connectors.labels import LABELLED_COLUMNS
 
 ID_PREFIX = {STORE: "ST", ONLINE: "EC", WHOLESALE: "DC"}
 ID_WIDTH = {STORE: 3, ONLINE: 2, WHOLESALE: 2}
@@ -99,3 +100,21 @@ def location_columns(catalog: Catalog, locale: str) -> dict[str, list]:
         "channel": [CHANNELS[ch] for ch in catalog.loc_channel],
         "location_type": ["store" if ch == STORE else "warehouse" for ch in catalog.loc_channel],
     }
+
+
+def label_rows(catalog: Catalog, locale: str) -> list[tuple[str, str, str, str]]:
+    """(column, stored value, lang, label) for every name this build writes, in each other
+    locale: the same catalog's names in that locale, row for row (data_connectors/labels.py).
+    """
+    stored = {**sku_columns(catalog, locale), **location_columns(catalog, locale),
+              "supplier": supplier_names(catalog, locale)}
+    out: dict[tuple[str, str, str], str] = {}
+    for lang in names.LOCALES:
+        if lang == locale:
+            continue
+        shown = {**sku_columns(catalog, lang), **location_columns(catalog, lang),
+                 "supplier": supplier_names(catalog, lang)}
+        for column in LABELLED_COLUMNS:
+            for value, label in zip(stored[column], shown[column], strict=True):
+                out[(column, str(value), lang)] = str(label)
+    return [(column, value, lang, label) for (column, value, lang), label in out.items()]

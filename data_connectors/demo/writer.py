@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from canonical.model import ENTITIES, Entity
+from data_connectors.labels import write_labels
 from data_connectors.meta import write_meta
 
 WRITER_MEMORY = "1GB"
@@ -126,6 +127,10 @@ class DemoWriter:
             "on_hand_value": "value",
         }
         self._append("inventory", exprs, rows)
+
+    def write_labels(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """The other language's names of the stored values (data_connectors/labels.py)."""
+        write_labels(self.con, rows)
 
     def flush(self) -> None:
         """Commit what was appended so far and start the next transaction."""
