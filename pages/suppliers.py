@@ -19,11 +19,12 @@ from components.analysis.analysis_page import PageContext, open_page, page_heade
 from components.analysis.supplier_view import lead_figure, supplier_cards, supplier_columns
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.data_grid import data_grid
-from components.grids.metric_grid import grid_id
+from components.grids.metric_grid import ROW_ID, grid_id
 from components.kit.failures import shows_failure
 from components.kit.feedback import error_alert, message_figure
 from components.kit.page_frame import loading, section
 from components.kit.page_title import page_title
+from components.kit.value_labels import value_label
 from i18n import t
 from metrics.lead_times import DEFAULT_GRACE_DAYS, lead_time_query
 
@@ -114,7 +115,7 @@ def _on_time_status(share: float | None) -> str | None:
 def choose_supplier(rows, state):
     """Clicking a supplier row lists its SKUs (a step Back undoes). The grid reports an
     empty selection when it is drawn: that keeps the supplier of the URL."""
-    chosen = rows[0]["supplier"] if rows else None
+    chosen = rows[0][ROW_ID] if rows else None  # the stored name (the cell shows its label)
     if chosen is None or chosen == state["page"].get("supplier"):
         return dash.no_update
     return with_page(state, push=True, supplier=chosen)
@@ -148,7 +149,7 @@ def show_skus(state, lang):
     frame, _, _ = _run(state, ("supplier", "sku"), supplier)
     frame["supplier"] = frame["supplier"].fillna("—")
     frame["on_time_status"] = [_on_time_status(v) for v in frame["on_time_share"]]
-    title = [t("sup.skus", lang, supplier=supplier), " · ",
+    title = [t("sup.skus", lang, supplier=value_label("supplier", supplier, lang)), " · ",
              html.Button(t("sup.all", lang), id=f"{P}-all", className="btn btn-link btn-sm "
                          "p-0 align-baseline")] if supplier else ""
     return data_grid("supplier-skus", frame, supplier_columns(lang, with_sku=True),

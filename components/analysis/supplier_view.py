@@ -11,6 +11,7 @@ from dash import html
 from components.grids.data_grid import Column
 from components.kit.formatting import DASH
 from components.kit.theme import STATUS_COLORS, base_layout, light_figure
+from components.kit.value_labels import source_labels, value_label
 from components.replenishment.replenishment_view import status_card
 from i18n import t
 
@@ -61,7 +62,8 @@ def supplier_cards(frame: pd.DataFrame, lang: str) -> list[html.Div]:
                     t("sup.kpi.on_time_note", lang, late=f"{late:,}"), "sup-kpi-on-time", lang),
         status_card(t("sup.kpi.slowest", lang),
                     t("unit.days", lang, value=f"{slowest['lead_time_mean']:,.1f}"), "none",
-                    str(slowest["supplier"]), "sup-kpi-slowest", lang),
+                    value_label("supplier", str(slowest["supplier"]), lang), "sup-kpi-slowest",
+                    lang),
     ]
 
 
@@ -74,7 +76,9 @@ def lead_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     hover = [t("sup.col.on_time_share", lang) + f": {s * 100:.1f}%" if s == s else DASH
              for s in data["on_time_share"]]
     fig = light_figure(go.Bar(
-        x=data["lead_time_mean"], y=data["supplier"], orientation="h", marker_color=colors,
+        x=data["lead_time_mean"],
+        y=[value_label("supplier", str(s), lang) for s in data["supplier"]],
+        orientation="h", marker_color=colors,
         error_x={"type": "data", "array": data["lead_time_std"].fillna(0), "color": "#7b8aa0",
                  "thickness": 1.2, "width": 3},
         customdata=hover,
@@ -91,10 +95,12 @@ def supplier_columns(lang: str, with_sku: bool) -> list[Column]:
     def col(field: str, kind: str = "text", **extra: object) -> Column:
         return Column(field, t(f"sup.col.{field}", lang), kind, **extra)  # type: ignore[arg-type]
 
-    keys = [Column("supplier", t("repl.col.supplier", lang), pinned=with_sku)]
+    names = source_labels(lang)  # shown in `lang`; the row id keeps the stored supplier
+    keys = [Column("supplier", t("repl.col.supplier", lang), pinned=with_sku,
+                   labels=names.get("supplier"))]
     if with_sku:
         keys += [Column("sku", t("repl.col.sku", lang), pinned=True),
-                 Column("sku_name", t("repl.col.sku_name", lang))]
+                 Column("sku_name", t("repl.col.sku_name", lang), labels=names.get("sku_name"))]
     stats = [col("receipts", "int"), col("lead_time_mean", "days"), col("lead_time_std", "days"),
              col("lead_time_min", "int"), col("lead_time_max", "int"),
              col("on_time_share", "percent", status="on_time_status"),
