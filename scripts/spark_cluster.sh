@@ -14,8 +14,10 @@
 # Spark distribution that PyPI's pyspark package carries (jars, bin/, sbin/, the Thrift
 # Server), pinned below, into the state folder with `pip --target` — not into the app's
 # virtualenv: StockLens never imports pyspark, it only needs the Java programs.
-# State (pids, logs, warehouse, the Derby metastore, the distribution) lives in
-# $STOCKLENS_SPARK_STATE (default: .spark/ in the repository, git-ignored). Idempotent.
+# State (pids, logs, warehouse, the Derby metastore) lives in $STOCKLENS_SPARK_STATE
+# (default: .spark/ in the repository, git-ignored); the distribution, a third-party tree
+# of ~490 MB, in $STOCKLENS_SPARK_DIST (default: ~/.cache/stocklens/, outside the
+# repository, shared by every clone on the machine). Idempotent.
 set -euo pipefail
 
 SPARK_VERSION=4.1.4
@@ -33,7 +35,7 @@ DAEMON_MEMORY=256m  # master and worker JVMs only schedule
 # generation off: on their tiny tables compiling each stage costs more than it saves)
 EXTRA_CONF=${STOCKLENS_SPARK_CONF:-}
 WAIT_S=${STOCKLENS_SPARK_WAIT_S:-240}  # the Thrift Server takes ~30 s on an idle machine
-DIST=$STATE/dist/pyspark-$SPARK_VERSION
+DIST=${STOCKLENS_SPARK_DIST:-${XDG_CACHE_HOME:-$HOME/.cache}/stocklens}/pyspark-$SPARK_VERSION
 SPARK_HOME=$DIST/pyspark
 RUN=$STATE/run
 LOGS=$STATE/logs
