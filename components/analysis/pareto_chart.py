@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from components.analysis.abc_summary import CLASS_COLORS, CLASSES
 from components.kit.formatting import format_value, value_axis
 from components.kit.theme import GRID, MUTED, base_layout, light_figure
+from components.kit.value_labels import value_label
 from i18n import t
 from metrics.registry import METRICS
 
@@ -46,7 +47,8 @@ def pareto_chart(ranked: pd.DataFrame, measure: str, cuts: tuple[float, float],
         part = ranked[ranked["abc_class"] == klass]
         if part.empty:
             continue
-        names = [f"{n} ({s})" if isinstance(n, str) and n else str(s)
+        names = [f"{value_label('sku_name', n, lang)} ({s})" if isinstance(n, str) and n
+                 else str(s)
                  for s, n in zip(part["sku"], part.get("sku_name", part["sku"]), strict=True)]
         fig.add_bar(
             x=part["rank"], y=part[measure], name=t("insight.abc.class", lang, klass=klass),
