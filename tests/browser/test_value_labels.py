@@ -70,3 +70,23 @@ def test_a_region_picked_in_chinese_filters_by_the_stored_value(dash_duo, demo_d
                timeout=30)
     settle(dash_duo)
     assert [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"] == []
+
+
+def test_a_supplier_clicked_in_chinese_lists_its_skus(dash_duo, demo_db: Path) -> None:
+    """The supplier grid shows Chinese names; a click still picks the stored one."""
+    zh_of = {names.supplier_name(b, c.name, "en"): names.supplier_name(b, c.name, "zh")
+             for c in names.CATEGORIES for b in c.brands}
+    dash_duo.start_server(create_app(open_duckdb(demo_db)))
+    dash_duo.driver.get(f"{dash_duo.server_url}/suppliers?lang=zh")
+    first = "#sup-grid .ag-center-cols-container .ag-row[row-index='0'] .ag-cell[col-id='supplier']"
+    dash_duo.wait_for_element(first, timeout=90)
+    settle(dash_duo)
+    shown = dash_duo.find_element(first).text.strip()
+    assert shown in zh_of.values()
+    dash_duo.find_element(first).click()
+    eventually(lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("supplier"),
+               [next(en for en, zh in zh_of.items() if zh == shown)], timeout=30)
+    dash_duo.wait_for_contains_text("#sup-sku-title", shown, timeout=30)
+    assert all(chinese(n) for n in cells(dash_duo, "sku_name") if n)
+    settle(dash_duo)
+    assert [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"] == []

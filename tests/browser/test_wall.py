@@ -19,6 +19,7 @@ from components.boards.saved import save_view
 from components.boards.view_spec import ViewSpec
 from components.filters.filter_state import BoardFilters
 from components.kit.formatting import format_value
+from data_connectors.demo import names
 from data_connectors.source import open_duckdb
 from metrics.query import MetricQuery
 from tests.browser.test_board import settle
@@ -108,7 +109,8 @@ def test_region_wall_shows_the_metrics_layer_numbers_and_a_running_clock(
     want = expected_tiles(demo_db, {"region": [region]}, "zh")
     assert want != expected_tiles(demo_db, {}, "zh")  # the scope does filter
     eventually(lambda: shown_tiles(dash_duo), want)
-    assert dash_duo.find_element(".wall-site-name").text == region
+    # the stored region ("East") is named in the wall's language (the demo's zh label)
+    assert dash_duo.find_element(".wall-site-name").text == dict(names.REGIONS)[region]
     assert dash_duo.find_element(".wall-kpi-label").text == "库存周转天数"
     assert dash_duo.find_element("#wall-asof").text.startswith("数据截至 ")
     # a wall has no navigation chrome and no cursor
