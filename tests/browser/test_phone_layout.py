@@ -22,6 +22,7 @@ from app import create_app
 from app_state.boards import add_tile
 from components.boards.saved import create_board, save_view
 from components.boards.view_spec import ViewSpec
+from data_connectors.demo import names
 from data_connectors.source import open_duckdb
 from tests.browser.test_board import choose_option, expected_revenue, settle
 from tests.browser.test_drill_pages import crumbs, wait_crumbs
@@ -221,7 +222,7 @@ def test_phone_board_menu_drawer_chips_and_first_screen(dash_duo, demo_db: Path)
     dash_duo.wait_for_text_to_equal("#ov-filter-open", "筛选(已选 2 项)", timeout=30)
     chips = [c.text for c in dash_duo.driver.find_elements(By.CSS_SELECTOR,
                                                            "#ov-filter-chips .sl-chip")]
-    assert chips == ["本年至今", f"区域:{region}"]
+    assert chips == ["本年至今", f"区域:{dict(names.REGIONS)[region]}"]  # the demo's zh label
     settle(dash_duo)
     assert console_problems(dash_duo, "/") == []
 
