@@ -26,6 +26,7 @@ from components.boards.explore_controls import (
 )
 from components.boards.view_render import render_view
 from components.boards.view_spec import EXTRA_FILTERS, ViewSpec
+from components.filters.filter_bar import option_label
 from components.filters.filter_state import BoardFilters
 from components.filters.page_state import period_of, register_filter_sync, state_id, with_page
 from components.grids.metric_grid import column_label
@@ -135,15 +136,17 @@ def change_view(metrics, dim1, dim2, grain, chart, sort, desc, top, title, _chip
     Output(cid("extra-values"), "value"),
     Input(cid("extra-dim"), "value"),
     State(state_id(P), "data"),
+    State(f"{P}-lang", "data"),
 )
 @needs(VIEW)
-def extra_filter_choices(dim, state):
+def extra_filter_choices(dim, state, lang):
     """Values of the chosen dimension (from the source's dimension tables or the query)."""
     source = state["source"]
     spec = spec_of(state)
     chosen = list(dict(spec.extra_where).get(dim, ()))
     values = dimension_choices(dim, source)
-    return [{"label": v, "value": v} for v in sorted(set(values) | set(chosen))], chosen
+    return [{"label": option_label(dim, v, lang), "value": v}
+            for v in sorted(set(values) | set(chosen))], chosen
 
 
 def dimension_choices(dim: str, source: str) -> list[str]:
@@ -162,7 +165,8 @@ def dimension_choices(dim: str, source: str) -> list[str]:
           State(f"{P}-lang", "data"))
 @needs(VIEW)
 def show_chips(state, lang):
-    return [html.Span([f"{DIMENSIONS[d].label(lang)}: {', '.join(v)} ",
+    return [html.Span([f"{DIMENSIONS[d].label(lang)}: "
+                       f"{', '.join(option_label(d, x, lang) for x in v)} ",
                        html.Button("✕", id={"type": f"{P}-chip", "dim": d}, n_clicks=0,
                                    className="chip-x")], className="filter-chip")
             for d, v in spec_of(state).extra_where if d in EXTRA_FILTERS]

@@ -32,6 +32,7 @@ from components.kit.feedback import empty_alert, error_alert, message_figure
 from components.kit.options_bar import option, options_bar, segmented
 from components.kit.page_frame import loading, section
 from components.kit.page_title import page_title
+from components.kit.value_labels import value_label
 from components.replenishment.forecast_quality import (
     quality_table,
     replay_figure,
@@ -69,11 +70,13 @@ P = "repl"
 POLL_MS = 5000  # while forecasts are being computed
 
 
-def _supplier_choices(source: str) -> list[str]:
+def _supplier_choices(source: str, lang: str) -> list[dict[str, str]]:
+    """The supplier menu: names in `lang`, the stored name as the value (the URL's)."""
     try:
-        return service.dimension_values(request_principal(), "receipts", "supplier", source)
+        values = service.dimension_values(request_principal(), "receipts", "supplier", source)
     except SourceError:
         return []
+    return [{"label": value_label("supplier", v, lang, source), "value": v} for v in values]
 
 
 def layout(**params: str) -> object:
@@ -85,7 +88,7 @@ def layout(**params: str) -> object:
     covers = [{"label": t("repl.cover_option", lang, n=n), "value": n} for n in COVER_CHOICES]
     bases = [{"label": t(f"repl.safety.{b}", lang), "value": b} for b in SAFETY_BASES]
     supplier_menu = dcc.Dropdown(
-        id=f"{P}-supplier", options=_supplier_choices(page.source), value=suppliers,
+        id=f"{P}-supplier", options=_supplier_choices(page.source, lang), value=suppliers,
         multi=True, placeholder=t("filter.all", lang), className="repl-supplier")
     return page.frame([
         *page_header(P, t("repl.title", lang), page,

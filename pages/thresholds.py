@@ -23,6 +23,7 @@ from components.admin.threshold_form import originals_for, read_form
 from components.admin.thresholds_table import has_any_own, scope_name, thresholds_table
 from components.kit.page_frame import loading, page_frame
 from components.kit.page_title import page_title
+from components.kit.value_labels import value_label
 from data_connectors.source import SourceError
 from i18n import resolve_language, t
 from metrics.registry import METRICS
@@ -58,7 +59,8 @@ def _scope_options(categories: list[str], overrides: ThresholdSet, lang: str) ->
     options = [{"label": t("thresholds.scope_all", lang), "value": ALL_CATEGORIES}]
     for name in sorted(set(categories) | set(overrides.category_overrides)):
         own = len(overrides.category_overrides.get(name, {}))
-        label = t("thresholds.scope_count", lang, category=name, count=own) if own else name
+        shown = value_label("category", name, lang)  # the value stays the stored name
+        label = t("thresholds.scope_count", lang, category=shown, count=own) if own else shown
         options.append({"label": label, "value": name})
     return options
 
