@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/replay_bench.py
 	$(BIN)/python bench/forecast_job_bench.py --scale 10
 	$(BIN)/python bench/spark_bench.py --scale $(SPARK_SCALE)
+	$(BIN)/python bench/extract_bench.py --scale 10
 	$(BIN)/python bench/report.py
 
 clean:
