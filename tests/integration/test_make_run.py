@@ -57,9 +57,11 @@ def test_make_run_serves_on_the_port_it_is_given(tmp_path: Path, demo_db: Path,
 
 
 def test_make_run_passes_host_and_port_to_serve() -> None:
-    done = subprocess.run(["make", "-n", "-o", ".venv/.installed", "run", "PORT=8060",
-                           "HOST=0.0.0.0"], cwd=ROOT, capture_output=True, text=True,
-                          check=True)
+    # --no-print-directory: under `make test` (MAKELEVEL set) make would frame its output
+    # with "Entering/Leaving directory" lines
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed",
+                           "run", "PORT=8060", "HOST=0.0.0.0"], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
     assert done.stdout.strip().endswith("app.py serve --host 0.0.0.0 --port 8060")
 
 
