@@ -176,6 +176,9 @@ def test_phone_board_menu_drawer_chips_and_first_screen(dash_duo, demo_db: Path)
     assert dash_duo.find_element("#nav-toggler").get_attribute("aria-expanded") == "true"
     dash_duo.find_element("#nav-toggler").click()
     dash_duo.wait_for_no_elements("#nav-collapse.show", timeout=10)
+    # the menu folds in a transition ("collapsing") that moves the page under it: a click
+    # aimed while it runs lands on whatever slides under the pointer
+    dash_duo.wait_for_no_elements("#nav-collapse.collapsing", timeout=10)
 
     # the filters: one button, the period as a chip, the bar itself out of sight
     assert dash_duo.find_element("#ov-filter-open").text == "Filters"
