@@ -69,6 +69,12 @@ def populated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, di
         from app_state import forecast_artifacts
 
         forecast_artifacts.save(1, "state", b"\x00artifact\xff")
+    if find_spec("app_state.extracts") is not None:  # an extract's refresh and its lock
+        from app_state import extracts
+
+        extracts.record_attempt("erp", now())
+        extracts.record_success("erp", datetime(2026, 12, 1, 6, tzinfo=UTC), 1234, 5.5, "full")
+        assert extracts.take_lock("erp", "vm:2") is None
     close_state_engine()
     return path, facts
 
